@@ -1,0 +1,46 @@
+/**
+ * The object the background exposes to one page's port: each allow-listed vault method,
+ * bound to the origin the browser reported for that port, with its arguments validated
+ * before the vault sees them. A page never names an origin; it cannot reach another's vault.
+ */
+import { DEFAULT_SESSION_KEY, type VaultMethod } from "../shared/protocol.ts";
+import * as validate from "../shared/validate.ts";
+import type { Refresher } from "./refresh.ts";
+import type { Vault } from "./vault.ts";
+
+export type PageApi = Record<VaultMethod, (...args: unknown[]) => Promise<unknown>>;
+
+export function createPageApi(origin: string, vault: Vault, refresher: Refresher): PageApi {
+  return {
+    createApiKeyPair: async (...args) => {
+      validate.noArgs(args, "createApiKeyPair");
+      return vault.createApiKeyPair(origin);
+    },
+    storeSession: async (...args) => vault.storeSession(origin, validate.storeSessionArgs(args)),
+    refreshSession: async (...args) => refresher.refresh(origin, validate.refreshSessionArgs(args)),
+    getSession: async (...args) => vault.getSession(origin, validate.optionalSessionKeyArgs(args, "getSession")),
+    getAllSessions: async (...args) => {
+      validate.noArgs(args, "getAllSessions");
+      return vault.getAllSessions(origin);
+    },
+    setActiveSession: async (...args) => vault.setActiveSession(origin, validate.requiredSessionKeyArgs(args, "setActiveSession")),
+    getActiveSessionKey: async (...args) => {
+      validate.noArgs(args, "getActiveSessionKey");
+      return vault.getActiveSessionKey(origin);
+    },
+    clearSession: async (...args) => vault.clearSession(origin, validate.optionalSessionKeyArgs(args, "clearSession") ?? DEFAULT_SESSION_KEY),
+    clearAllSessions: async (...args) => {
+      validate.noArgs(args, "clearAllSessions");
+      return vault.clearAllSessions(origin);
+    },
+    logout: async (...args) => vault.logout(origin, validate.optionalSessionKeyArgs(args, "logout")),
+    clearUnusedKeyPairs: async (...args) => {
+      validate.noArgs(args, "clearUnusedKeyPairs");
+      return vault.clearUnusedKeyPairs(origin);
+    },
+    stamp: async (...args) => {
+      const { payload, sessionKey } = validate.stampArgs(args);
+      return vault.stamp(origin, payload, sessionKey);
+    },
+  };
+}

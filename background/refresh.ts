@@ -1,0 +1,82 @@
+/**
+ * `refreshSession` (vault-contract.md; turnkey-api.md §1), single-flight per session.
+ *
+ * Unlike the SDK, the `stamp_login` is signed with the refreshed session's own key for its own
+ * organization, and concurrent refreshes of one session from tabs, the popup and the alarm
+ * share one request. Steps: validate against stored state and make the new key pair
+ * (`Vault.beginRefresh`), call Turnkey, then store the new session or drop the new key pair
+ * (`Vault.finishRefresh`). A failure changes nothing stored.
+ */
+import { TurnkeyError } from "../shared/errors.ts";
+import type { RefreshSessionResult, VaultSettings } from "../shared/protocol.ts";
+import type { RefreshSessionInput } from "../shared/validate.ts";
+import { SingleFlight } from "./single-flight.ts";
+import type { TurnkeyApi } from "./turnkey-client.ts";
+import type { Vault } from "./vault.ts";
+
+/** Turnkey's messages for a stamping key it no longer accepts (turnkey-api.md §1, step 7). */
+const EXPIRED_KEY_MESSAGES = [
+  "could not find public key in organization or its parent organization",
+  "Unauthenticated desc = expired api key publicKey",
+];
+
+/** Maps a refresh failure as `@turnkey/core` does; errors the vault already typed keep their code. */
+export function toRefreshError(error: unknown): TurnkeyError {
+  if (error instanceof TurnkeyError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (EXPIRED_KEY_MESSAGES.some((text) => message.includes(text))) return new TurnkeyError(message, "SESSION_EXPIRED", error);
+  return new TurnkeyError(`Failed to refresh session: ${message}`, "REFRESH_SESSION_ERROR", error);
+}
+
+export class Refresher {
+  private readonly flights = new SingleFlight<RefreshSessionResult>();
+
+  constructor(
+    private readonly vault: Vault,
+    private readonly turnkey: TurnkeyApi,
+    private readonly settings: () => Promise<VaultSettings>,
+  ) {}
+
+  async refresh(origin: string, input: RefreshSessionInput): Promise<RefreshSessionResult> {
+    const sessionKey = input.sessionKey ?? (await this.vault.getActiveSessionKey(origin));
+    if (sessionKey === undefined) throw new TurnkeyError("No active session found", "NO_SESSION_FOUND");
+    const { defaultExpirationSeconds, requestTimeoutMs } = await this.settings();
+    const resolved: RefreshSessionInput = { ...input, sessionKey, expirationSeconds: input.expirationSeconds ?? defaultExpirationSeconds };
+    const params = JSON.stringify([resolved.expirationSeconds, resolved.invalidateExisting, resolved.publicKey ?? null, resolved.stampWith]);
+    return this.flights.run(`${origin}\n${sessionKey}`, params, () => this.run(origin, resolved, requestTimeoutMs));
+  }
+
+  isRefreshing(origin: string, sessionKey: string): boolean {
+    return this.flights.isBusy(`${origin}\n${sessionKey}`);
+  }
+
+  private async run(origin: string, input: RefreshSessionInput, timeoutMs: number): Promise<RefreshSessionResult> {
+    const ticket = await this.vault.beginRefresh(origin, input);
+    const expirationSeconds = input.expirationSeconds!;
+    let result: RefreshSessionResult;
+    try {
+      const { session, activity } = await this.turnkey.stampLogin({
+        apiBaseUrl: ticket.previous.apiBaseUrl,
+        organizationId: ticket.previous.session.organizationId,
+        parameters: {
+          publicKey: ticket.newKeyPair.publicKey,
+          expirationSeconds,
+          invalidateExisting: input.invalidateExisting,
+          ...(ticket.previous.session.sessionProfileId ? { sessionProfileId: ticket.previous.session.sessionProfileId } : {}),
+        },
+        stamper: { stamp: (payload) => this.vault.stampWith(ticket.signer, payload) },
+        timeoutMs,
+      });
+      result = { session, activity };
+    } catch (error) {
+      await this.vault.finishRefresh(ticket);
+      throw toRefreshError(error);
+    }
+    try {
+      await this.vault.finishRefresh(ticket, { token: result.session, expirationSeconds });
+    } catch (error) {
+      throw toRefreshError(error);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The background's Turnkey API client for `stamp_login` (turnkey-api.md §3).
+ *
+ * `@turnkey/http`'s `TurnkeyClient` builds each request body and stamps it with the vault's own
+ * stamper (`stampStampLogin`, `stampGetActivity`); the signed request is then sent here, with a
+ * bound `fetch` (cross-fetch hands the SDK an unbound one that throws "Illegal invocation" in a
+ * service worker) and a deadline (the SDK's `request` has none, so a silent server would hang it).
+ * Non-terminal activities are polled with `get_activity` until they end or the deadline passes.
+ * Error replies surface as `@turnkey/http`'s `TurnkeyRequestError`, as the SDK would raise them.
+ */
+import { TurnkeyClient, TurnkeyRequestError, VERSION } from "@turnkey/http";
+import { TurnkeyError } from "../shared/errors.ts";
+import type { Stamp } from "../shared/protocol.ts";
+
+export interface Stamper {
+  stamp(payload: string): Promise<Stamp>;
+}
+
+export interface StampLoginParameters {
+  publicKey: string;
+  expirationSeconds: string;
+  invalidateExisting: boolean;
+  sessionProfileId?: string;
+}
+
+export interface StampLoginRequest {
+  apiBaseUrl: string;
+  organizationId: string;
+  parameters: StampLoginParameters;
+  stamper: Stamper;
+  /** The whole call, polls included, fails with `TIMEOUT` after this long. */
+  timeoutMs: number;
+}
+
+export interface Activity {
+  id: string;
+  status: string;
+  result?: { stampLoginResult?: { session?: unknown } };
+  [field: string]: unknown;
+}
+
+export interface TurnkeyApi {
+  stampLogin(request: StampLoginRequest): Promise<{ session: string; activity: Activity }>;
+}
+
+export interface TurnkeyApiDeps {
+  fetch: (url: string, init: RequestInit) => Promise<Response>;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+interface SignedRequest {
+  url: string;
+  body: string;
+  stamp: Stamp;
+}
+
+const COMPLETED = "ACTIVITY_STATUS_COMPLETED";
+const PENDING_STATUSES = new Set(["ACTIVITY_STATUS_CREATED", "ACTIVITY_STATUS_PENDING", "ACTIVITY_STATUS_CONSENSUS_NEEDED"]);
+const FIRST_POLL_MS = 250;
+const MAX_POLL_MS = 2_000;
+
+export function createTurnkeyApi(deps: TurnkeyApiDeps): TurnkeyApi {
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+
+  const timeout = () => new TurnkeyError("Turnkey did not answer in time", "TIMEOUT");
+
+  async function send(signed: SignedRequest, deadline: number): Promise<Activity> {
+    const remaining = deadline - now();
+    if (remaining <= 0) throw timeout();
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), remaining);
+    let response: Response;
+    let text: string;
+    try {
+      response = await deps.fetch(signed.url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Client-Version": VERSION, [signed.stamp.stampHeaderName]: signed.stamp.stampHeaderValue },
+        body: signed.body,
+        redirect: "error",
+        credentials: "omit",
+        cache: "no-store",
+        signal: controller.signal,
+      });
+      text = await response.text();
+    } catch (error) {
+      if (controller.signal.aborted) throw timeout();
+      throw new Error(`Network error calling Turnkey: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      if (!response.ok) throw new Error(`${response.status} ${response.statusText}`.trim());
+      throw new TurnkeyError(`Turnkey answered with malformed JSON (HTTP ${response.status})`, "BAD_RESPONSE");
+    }
+    if (!response.ok) {
+      const error = json as { code?: unknown; message?: unknown; details?: unknown };
+      if (typeof error?.message !== "string") throw new Error(`${response.status} ${response.statusText}`.trim());
+      throw new TurnkeyRequestError({ code: Number(error.code), message: error.message, details: (error.details ?? null) as never });
+    }
+    const activity = (json as { activity?: Activity } | null)?.activity;
+    if (typeof activity !== "object" || activity === null || typeof activity.id !== "string" || typeof activity.status !== "string") {
+      throw new TurnkeyError("Turnkey's reply has no activity", "BAD_RESPONSE");
+    }
+    return activity;
+  }
+
+  return {
+    async stampLogin({ apiBaseUrl, organizationId, parameters, stamper, timeoutMs }) {
+      const deadline = now() + timeoutMs;
+      const client = new TurnkeyClient({ baseUrl: apiBaseUrl }, stamper);
+      // Field order is the SDK's; the stamp covers these exact bytes.
+      let activity = await send(
+        await client.stampStampLogin({
+          parameters,
+          organizationId,
+          timestampMs: String(now()),
+          type: "ACTIVITY_TYPE_STAMP_LOGIN",
+        }),
+        deadline,
+      );
+      for (let wait = FIRST_POLL_MS; PENDING_STATUSES.has(activity.status); wait = Math.min(wait * 2, MAX_POLL_MS)) {
+        if (now() + wait >= deadline) throw timeout();
+        await sleep(wait);
+        activity = await send(await client.stampGetActivity({ organizationId, activityId: activity.id }), deadline);
+      }
+      if (activity.status !== COMPLETED) {
+        throw new TurnkeyError(`Turnkey activity ${activity.id} ended with status ${activity.status}`, "REFRESH_SESSION_ERROR");
+      }
+      const session = activity.result?.stampLoginResult?.session;
+      if (typeof session !== "string" || session.length === 0) throw new TurnkeyError("Turnkey's stamp_login result has no session", "BAD_RESPONSE");
+      return { session, activity };
+    },
+  };
+}

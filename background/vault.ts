@@ -1,0 +1,366 @@
+/**
+ * The vault: every origin's sessions and key pairs, and the lifecycle methods of
+ * vault-contract.md (`@turnkey/core`'s names), scoped to the caller's origin.
+ *
+ * State lives in the `KeyValueStore` as one record per origin (`origin:<origin>`: its
+ * sessions and active session key) and one per key pair (`keypair:<public key>`), cached in
+ * memory for the worker's life. Every change is written to storage before the cache, one
+ * origin at a time (`KeyedMutex`), and ordered so that a worker killed between two writes
+ * leaves either the old or the new state plus, at worst, an unreferenced key pair, which the
+ * next start sweeps away.
+ */
+import type { KeyValueStore } from "../extension/key-value-store.ts";
+import { utf8Encode } from "../shared/bytes.ts";
+import { encodeApiKeyStamp } from "../shared/api-stamp.ts";
+import { TurnkeyError } from "../shared/errors.ts";
+import type { Session, SessionEntry, Stamp, VaultEvent } from "../shared/protocol.ts";
+import { parseSessionJwt, type ParsedSession } from "../shared/session-jwt.ts";
+import type { RefreshSessionInput, StoreSessionInput } from "../shared/validate.ts";
+import { KeyedMutex } from "./keyed-mutex.ts";
+import { isKeyPairRecord, type KeyPairRecord, type Keystore } from "./keystore.ts";
+
+/** A key pair made by `createApiKeyPair` waits this long for its `storeSession` before it may be swept. */
+export const LOGIN_KEY_GRACE_MS = 10 * 60_000;
+
+export interface StoredSession {
+  session: Session;
+  /** Where this session is refreshed. */
+  apiBaseUrl: string;
+  /** When the vault stored this version of the session (ms). */
+  storedAt: number;
+}
+
+export interface OriginRecord {
+  v: 1;
+  sessions: Record<string, StoredSession>;
+  activeSessionKey?: string;
+}
+
+export interface VaultDeps {
+  store: KeyValueStore;
+  keystore: Keystore;
+  now: () => number;
+  emit: (origin: string, event: VaultEvent) => void;
+  defaultApiBaseUrl: () => Promise<string>;
+  /** Told about records that could not be read (corrupt or foreign data). */
+  report?: (message: string) => void;
+}
+
+/** What `beginRefresh` hands to the refresh and what `finishRefresh` needs back. */
+export interface RefreshTicket {
+  origin: string;
+  sessionKey: string;
+  /** The session as it was when the refresh began; the commit only replaces this exact one. */
+  previous: StoredSession;
+  signer: KeyPairRecord;
+  newKeyPair: KeyPairRecord;
+  /** The vault made `newKeyPair` for this refresh (no `publicKey` was given), so a failure deletes it. */
+  ownsNewKeyPair: boolean;
+}
+
+interface State {
+  origins: Map<string, OriginRecord>;
+  keyPairs: Map<string, KeyPairRecord>;
+}
+
+const ORIGIN_PREFIX = "origin:";
+const KEY_PAIR_PREFIX = "keypair:";
+const originStorageKey = (origin: string) => ORIGIN_PREFIX + origin;
+const keyPairStorageKey = (publicKey: string) => KEY_PAIR_PREFIX + publicKey;
+
+function isOriginRecord(value: unknown): value is OriginRecord {
+  const r = value as Partial<OriginRecord> | null;
+  if (typeof r !== "object" || r === null || r.v !== 1 || typeof r.sessions !== "object" || r.sessions === null) return false;
+  return Object.values(r.sessions).every(
+    (s: Partial<StoredSession>) =>
+      typeof s === "object" && s !== null && typeof s.apiBaseUrl === "string" && typeof s.storedAt === "number" &&
+      typeof s.session === "object" && s.session !== null && typeof s.session.token === "string" && typeof s.session.publicKey === "string",
+  );
+}
+
+const noSession = (sessionKey: string | undefined) =>
+  new TurnkeyError(sessionKey === undefined ? "No active session found" : `No active session found: ${sessionKey}`, "NO_SESSION_FOUND");
+
+export class Vault {
+  private state: Promise<State> | undefined;
+  private readonly mutex = new KeyedMutex();
+  /** Public keys that a refresh in flight signs with or is about to store; never swept. */
+  private readonly inFlight = new Map<string, number>();
+
+  constructor(private readonly deps: VaultDeps) {}
+
+  // ---- page-facing methods (origin comes from the port's sender) ----
+
+  createApiKeyPair(origin: string): Promise<string> {
+    return this.locked(origin, async (state) => {
+      const record = await this.deps.keystore.generate(origin, "login", this.deps.now());
+      await this.deps.store.set({ [keyPairStorageKey(record.publicKey)]: record });
+      state.keyPairs.set(record.publicKey, record);
+      return record.publicKey;
+    });
+  }
+
+  storeSession(origin: string, input: StoreSessionInput): Promise<void> {
+    const parsed = parseSessionJwt(input.sessionToken);
+    return this.locked(origin, async (state) => {
+      const now = this.deps.now();
+      if (!this.ownKeyPair(state, origin, parsed.publicKey)) {
+        throw new TurnkeyError("This origin does not hold the key pair of the session token's public_key", "INVALID_REQUEST");
+      }
+      const remaining = parsed.expiry - Math.floor(now / 1000);
+      if (remaining <= 0) throw new TurnkeyError("The session token has already expired", "SESSION_EXPIRED");
+      const record = this.originRecord(state, origin);
+      const session: Session = { ...parsed, expirationSeconds: String(remaining) };
+      const stored: StoredSession = { session, apiBaseUrl: input.apiBaseUrl ?? (await this.deps.defaultApiBaseUrl()), storedAt: now };
+      const replaced = record.sessions[input.sessionKey];
+      const next: OriginRecord = { ...record, sessions: { ...record.sessions, [input.sessionKey]: stored }, activeSessionKey: input.sessionKey };
+      await this.writeOrigin(state, origin, next, replaced ? [replaced.session.publicKey!] : []);
+      this.deps.emit(origin, { type: "sessionStored", detail: { sessionKey: input.sessionKey, session } });
+    });
+  }
+
+  async getSession(origin: string, sessionKey?: string): Promise<Session | undefined> {
+    const record = (await this.load()).origins.get(origin);
+    const key = sessionKey ?? record?.activeSessionKey;
+    return key === undefined ? undefined : record?.sessions[key]?.session;
+  }
+
+  async getAllSessions(origin: string): Promise<Record<string, Session> | undefined> {
+    const record = (await this.load()).origins.get(origin);
+    const entries = Object.entries(record?.sessions ?? {});
+    return entries.length === 0 ? undefined : Object.fromEntries(entries.map(([key, stored]) => [key, stored.session]));
+  }
+
+  setActiveSession(origin: string, sessionKey: string): Promise<void> {
+    return this.locked(origin, async (state) => {
+      const record = this.originRecord(state, origin);
+      if (!record.sessions[sessionKey]) throw noSession(sessionKey);
+      if (record.activeSessionKey !== sessionKey) await this.writeOrigin(state, origin, { ...record, activeSessionKey: sessionKey }, []);
+    });
+  }
+
+  async getActiveSessionKey(origin: string): Promise<string | undefined> {
+    return (await this.load()).origins.get(origin)?.activeSessionKey;
+  }
+
+  clearSession(origin: string, sessionKey: string, reason: "sessionCleared" | "sessionExpired" = "sessionCleared"): Promise<void> {
+    return this.locked(origin, async (state) => {
+      const record = this.originRecord(state, origin);
+      const stored = record.sessions[sessionKey];
+      if (!stored) return;
+      const { [sessionKey]: _removed, ...sessions } = record.sessions;
+      const next: OriginRecord = { v: 1, sessions };
+      if (record.activeSessionKey !== undefined && record.activeSessionKey !== sessionKey) next.activeSessionKey = record.activeSessionKey;
+      await this.writeOrigin(state, origin, next, [stored.session.publicKey!]);
+      this.deps.emit(origin, { type: reason, detail: { sessionKey } });
+    });
+  }
+
+  clearAllSessions(origin: string): Promise<void> {
+    return this.locked(origin, async (state) => {
+      const record = this.originRecord(state, origin);
+      const ownKeys = [...state.keyPairs.values()].filter((kp) => kp.origin === origin).map((kp) => kp.publicKey);
+      await this.writeOrigin(state, origin, { v: 1, sessions: {} }, ownKeys);
+      for (const sessionKey of Object.keys(record.sessions)) this.deps.emit(origin, { type: "sessionCleared", detail: { sessionKey } });
+    });
+  }
+
+  async logout(origin: string, sessionKey?: string): Promise<void> {
+    const key = sessionKey ?? (await this.getActiveSessionKey(origin));
+    if (key !== undefined) await this.clearSession(origin, key);
+  }
+
+  clearUnusedKeyPairs(origin: string): Promise<void> {
+    return this.locked(origin, async (state) => {
+      const candidates = [...state.keyPairs.values()].filter((kp) => kp.origin === origin).map((kp) => kp.publicKey);
+      await this.deleteUnusedKeyPairs(state, candidates, { spareFreshLoginKeys: true });
+    });
+  }
+
+  async stamp(origin: string, payload: string, sessionKey?: string): Promise<Stamp> {
+    const state = await this.load();
+    const record = state.origins.get(origin);
+    const key = sessionKey ?? record?.activeSessionKey;
+    const stored = key === undefined ? undefined : record?.sessions[key];
+    if (!stored) throw noSession(key);
+    if (stored.session.expiry * 1000 <= this.deps.now()) throw new TurnkeyError(`Session ${key} has expired`, "SESSION_EXPIRED");
+    const keyPair = this.ownKeyPair(state, origin, stored.session.publicKey!);
+    if (!keyPair) throw new TurnkeyError(`The vault no longer holds the key pair of session ${key}`, "INVALID_REQUEST");
+    return this.stampWith(keyPair, payload);
+  }
+
+  // ---- for the popup and the scheduler (they see every origin) ----
+
+  async listSessions(): Promise<SessionEntry[]> {
+    const entries: SessionEntry[] = [];
+    for (const [origin, record] of (await this.load()).origins) {
+      for (const [sessionKey, stored] of Object.entries(record.sessions)) {
+        entries.push({ origin, sessionKey, session: stored.session, active: record.activeSessionKey === sessionKey, apiBaseUrl: stored.apiBaseUrl });
+      }
+    }
+    return entries;
+  }
+
+  async storedSession(origin: string, sessionKey: string): Promise<StoredSession | undefined> {
+    return (await this.load()).origins.get(origin)?.sessions[sessionKey];
+  }
+
+  // ---- the three steps of a refresh (see refresh.ts) ----
+
+  /** Checks the request against stored state and makes (or claims) the new key pair. */
+  beginRefresh(origin: string, input: RefreshSessionInput): Promise<RefreshTicket> {
+    return this.locked(origin, async (state) => {
+      const record = this.originRecord(state, origin);
+      const sessionKey = input.sessionKey ?? record.activeSessionKey;
+      const previous = sessionKey === undefined ? undefined : record.sessions[sessionKey];
+      if (sessionKey === undefined || !previous) throw noSession(sessionKey);
+      const signer = this.ownKeyPair(state, origin, previous.session.publicKey!);
+      if (!signer) throw new TurnkeyError(`The vault no longer holds the key pair of session ${sessionKey}`, "INVALID_REQUEST");
+      if (previous.session.expiry * 1000 <= this.deps.now()) {
+        throw new TurnkeyError(`Session ${sessionKey} has expired and can no longer be refreshed`, "SESSION_EXPIRED");
+      }
+      if (input.stampWith !== "api-key") {
+        throw new TurnkeyError(`stampWith "${input.stampWith}" needs a stamper registered by the page, which this vault version does not support yet`, "INVALID_CONFIGURATION");
+      }
+
+      let newKeyPair: KeyPairRecord | undefined;
+      if (input.publicKey !== undefined) {
+        newKeyPair = this.ownKeyPair(state, origin, input.publicKey);
+        if (!newKeyPair) throw new TurnkeyError("publicKey is not a key pair this origin created with createApiKeyPair()", "INVALID_REQUEST");
+        if (newKeyPair.publicKey === signer.publicKey) throw new TurnkeyError("publicKey is the session's current key", "INVALID_REQUEST");
+      } else {
+        newKeyPair = await this.deps.keystore.generate(origin, "refresh", this.deps.now());
+        await this.deps.store.set({ [keyPairStorageKey(newKeyPair.publicKey)]: newKeyPair });
+        state.keyPairs.set(newKeyPair.publicKey, newKeyPair);
+      }
+      this.hold(signer.publicKey, +1);
+      this.hold(newKeyPair.publicKey, +1);
+      return { origin, sessionKey, previous, signer, newKeyPair, ownsNewKeyPair: input.publicKey === undefined };
+    });
+  }
+
+  /**
+   * Ends a refresh. With a token: stores it in place of `ticket.previous` (the active session
+   * stays as it was) and deletes the old key pair. Without one, or when the slot changed
+   * meanwhile: stores nothing and deletes the key pair the refresh made.
+   */
+  finishRefresh(ticket: RefreshTicket, outcome?: { token: string; expirationSeconds: string }): Promise<Session | undefined> {
+    return this.locked(ticket.origin, async (state) => {
+      this.hold(ticket.signer.publicKey, -1);
+      this.hold(ticket.newKeyPair.publicKey, -1);
+      const cleanup = [ticket.signer.publicKey, ...(ticket.ownsNewKeyPair ? [ticket.newKeyPair.publicKey] : [])];
+      if (!outcome) {
+        await this.deleteUnusedKeyPairs(state, cleanup);
+        return undefined;
+      }
+      try {
+        return await this.commitRefresh(state, ticket, outcome.token, outcome.expirationSeconds);
+      } catch (error) {
+        await this.deleteUnusedKeyPairs(state, cleanup).catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  private async commitRefresh(state: State, ticket: RefreshTicket, token: string, expirationSeconds: string): Promise<Session> {
+    let parsed: ParsedSession;
+    try {
+      parsed = parseSessionJwt(token);
+    } catch (error) {
+      throw new TurnkeyError(`Turnkey returned an unreadable session: ${(error as Error).message}`, "BAD_RESPONSE", error);
+    }
+    if (parsed.publicKey !== ticket.newKeyPair.publicKey) throw new TurnkeyError("Turnkey returned a session for a different public key", "BAD_RESPONSE");
+    const record = this.originRecord(state, ticket.origin);
+    if (record.sessions[ticket.sessionKey]?.session.token !== ticket.previous.session.token) {
+      throw new TurnkeyError(`Session ${ticket.sessionKey} was cleared or replaced while it was being refreshed`, "NO_SESSION_FOUND");
+    }
+    const session: Session = { ...parsed, expirationSeconds };
+    const stored: StoredSession = { session, apiBaseUrl: ticket.previous.apiBaseUrl, storedAt: this.deps.now() };
+    await this.writeOrigin(state, ticket.origin, { ...record, sessions: { ...record.sessions, [ticket.sessionKey]: stored } }, [ticket.signer.publicKey]);
+    this.deps.emit(ticket.origin, { type: "sessionRefreshed", detail: { sessionKey: ticket.sessionKey, session } });
+    return session;
+  }
+
+  async stampWith(keyPair: KeyPairRecord, payload: string): Promise<Stamp> {
+    return encodeApiKeyStamp(keyPair.publicKey, await this.deps.keystore.sign(keyPair, utf8Encode(payload)));
+  }
+
+  // ---- internals ----
+
+  private load(): Promise<State> {
+    this.state ??= this.readState().catch((error: unknown) => {
+      this.state = undefined;
+      throw new TurnkeyError(`Vault storage is unavailable: ${String(error)}`, "API_KEY_STORAGE_UNAVAILABLE", error);
+    });
+    return this.state;
+  }
+
+  private async readState(): Promise<State> {
+    const state: State = { origins: new Map(), keyPairs: new Map() };
+    for (const [key, value] of Object.entries(await this.deps.store.getAll())) {
+      if (key.startsWith(ORIGIN_PREFIX)) {
+        if (isOriginRecord(value)) state.origins.set(key.slice(ORIGIN_PREFIX.length), value);
+        else this.deps.report?.(`skipped an unreadable session record: ${key}`);
+      } else if (key.startsWith(KEY_PAIR_PREFIX)) {
+        if (isKeyPairRecord(value) && keyPairStorageKey(value.publicKey) === key) state.keyPairs.set(value.publicKey, value);
+        else this.deps.report?.(`skipped an unreadable key pair record: ${key}`);
+      }
+    }
+    // Nothing is in flight in a worker that just started: refresh key pairs that no session took
+    // are leftovers of a refresh the previous worker did not finish.
+    await this.deleteUnusedKeyPairs(state, [...state.keyPairs.keys()], { spareFreshLoginKeys: true });
+    return state;
+  }
+
+  private async locked<T>(origin: string, work: (state: State) => Promise<T>): Promise<T> {
+    const state = await this.load();
+    return this.mutex.run(origin, () => work(state));
+  }
+
+  private originRecord(state: State, origin: string): OriginRecord {
+    return state.origins.get(origin) ?? { v: 1, sessions: {} };
+  }
+
+  private ownKeyPair(state: State, origin: string, publicKey: string): KeyPairRecord | undefined {
+    const keyPair = state.keyPairs.get(publicKey);
+    return keyPair?.origin === origin ? keyPair : undefined;
+  }
+
+  private hold(publicKey: string, delta: 1 | -1): void {
+    const count = (this.inFlight.get(publicKey) ?? 0) + delta;
+    if (count > 0) this.inFlight.set(publicKey, count);
+    else this.inFlight.delete(publicKey);
+  }
+
+  /** Writes one origin's record, then deletes those of `releasedKeys` that nothing uses any more. */
+  private async writeOrigin(state: State, origin: string, record: OriginRecord, releasedKeys: string[]): Promise<void> {
+    if (Object.keys(record.sessions).length === 0) {
+      await this.deps.store.remove([originStorageKey(origin)]);
+      state.origins.delete(origin);
+    } else {
+      await this.deps.store.set({ [originStorageKey(origin)]: record });
+      state.origins.set(origin, record);
+    }
+    await this.deleteUnusedKeyPairs(state, releasedKeys);
+  }
+
+  /**
+   * Deletes those of `candidates` that no session references and no refresh holds. A sweep
+   * spares login key pairs younger than `LOGIN_KEY_GRACE_MS` (a page may be logging in with one).
+   */
+  private async deleteUnusedKeyPairs(state: State, candidates: string[], { spareFreshLoginKeys = false } = {}): Promise<void> {
+    const now = this.deps.now();
+    const referenced = new Set<string>();
+    for (const record of state.origins.values()) {
+      for (const stored of Object.values(record.sessions)) referenced.add(stored.session.publicKey!);
+    }
+    const unused = candidates.filter((publicKey) => {
+      const keyPair = state.keyPairs.get(publicKey);
+      if (!keyPair || referenced.has(publicKey) || this.inFlight.has(publicKey)) return false;
+      return !spareFreshLoginKeys || keyPair.purpose === "refresh" || now - keyPair.createdAt >= LOGIN_KEY_GRACE_MS;
+    });
+    if (unused.length === 0) return;
+    await this.deps.store.remove(unused.map(keyPairStorageKey));
+    for (const publicKey of unused) state.keyPairs.delete(publicKey);
+  }
+}

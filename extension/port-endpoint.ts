@@ -1,0 +1,86 @@
+/**
+ * A comlink `Endpoint` over a `runtime.Port` (browser-testing.md, "comlink over runtime.Port").
+ *
+ * Runtime ports carry JSON, so comlink messages travel inside `{ channel: "rpc" }` envelopes
+ * and vault events beside them in `{ channel: "event" }` envelopes. comlink has no notion of a
+ * port that dies: when the service worker stops, calls in flight would never settle. This
+ * endpoint remembers the ids of requests it sent and, on disconnect, answers each of them with
+ * a `SERVICE_UNAVAILABLE` error so every caller hears back.
+ */
+import type { Endpoint } from "comlink";
+import type { Runtime } from "webextension-polyfill";
+import { thrownReply } from "../shared/comlink-errors.ts";
+import { TurnkeyError } from "../shared/errors.ts";
+import type { Envelope, VaultEvent } from "../shared/protocol.ts";
+
+const REQUEST_TYPES = new Set(["GET", "SET", "APPLY", "CONSTRUCT", "ENDPOINT", "RELEASE"]);
+
+type Listener = (event: { data: unknown }) => void;
+
+export interface PortEndpoint extends Endpoint {
+  /** Called with each vault event that arrives on the port. */
+  onEvent(listener: (event: VaultEvent) => void): void;
+  readonly closed: boolean;
+}
+
+function isEnvelope(value: unknown): value is Envelope {
+  return typeof value === "object" && value !== null && ((value as Envelope).channel === "rpc" || (value as Envelope).channel === "event");
+}
+
+export function portEndpoint(port: Runtime.Port): PortEndpoint {
+  const listeners = new Set<Listener>();
+  const eventListeners = new Set<(event: VaultEvent) => void>();
+  const pending = new Set<string>();
+  let closed = false;
+
+  const deliver = (data: unknown) => {
+    for (const listener of listeners) listener({ data });
+  };
+  const failPending = () => {
+    const error = new TurnkeyError("The vault's background worker stopped during the call; nothing was sent for it after that", "SERVICE_UNAVAILABLE");
+    for (const id of pending) deliver(thrownReply(id, error));
+    pending.clear();
+  };
+
+  port.onMessage.addListener((envelope: unknown) => {
+    if (!isEnvelope(envelope)) return;
+    if (envelope.channel === "event") {
+      for (const listener of eventListeners) listener(envelope.event);
+      return;
+    }
+    const id = (envelope.message as { id?: unknown } | null)?.id;
+    if (typeof id === "string") pending.delete(id);
+    deliver(envelope.message);
+  });
+  port.onDisconnect.addListener(() => {
+    closed = true;
+    failPending();
+  });
+
+  return {
+    get closed() {
+      return closed;
+    },
+    postMessage(message: unknown) {
+      const { id, type } = (message ?? {}) as { id?: unknown; type?: unknown };
+      const isRequest = typeof id === "string" && REQUEST_TYPES.has(type as string);
+      if (isRequest) pending.add(id);
+      try {
+        if (closed) throw new Error("port closed");
+        port.postMessage({ channel: "rpc", message } satisfies Envelope);
+      } catch {
+        // A dead port: fail this request now rather than letting it hang.
+        if (isRequest) queueMicrotask(failPending);
+      }
+    },
+    addEventListener(_type: string, listener: EventListenerOrEventListenerObject) {
+      listeners.add(listener as unknown as Listener);
+    },
+    removeEventListener(_type: string, listener: EventListenerOrEventListenerObject) {
+      listeners.delete(listener as unknown as Listener);
+    },
+    onEvent(listener) {
+      eventListeners.add(listener);
+    },
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * Turnkey's API-key stamp (turnkey-api.md §4): the `X-Stamp` header value is base64url (no
+ * padding) of `{"publicKey","scheme":"SIGNATURE_SCHEME_TK_API_P256","signature":<DER hex>}`,
+ * the signature being ECDSA P-256/SHA-256 over the exact request body bytes. Same field order
+ * as `@turnkey/api-key-stamper`.
+ */
+import { base64UrlEncode, bytesToHex, utf8Encode } from "./bytes.ts";
+import type { Stamp } from "./protocol.ts";
+
+export const API_KEY_STAMP_HEADER = "X-Stamp";
+export const API_KEY_STAMP_SCHEME = "SIGNATURE_SCHEME_TK_API_P256";
+
+export function encodeApiKeyStamp(publicKeyHex: string, derSignature: Uint8Array): Stamp {
+  const stamp = { publicKey: publicKeyHex, scheme: API_KEY_STAMP_SCHEME, signature: bytesToHex(derSignature) };
+  return { stampHeaderName: API_KEY_STAMP_HEADER, stampHeaderValue: base64UrlEncode(utf8Encode(JSON.stringify(stamp))) };
+}

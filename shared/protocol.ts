@@ -1,0 +1,170 @@
+/**
+ * The vault's wire protocol: the types and names that more than one context agrees on.
+ *
+ * Three hops carry calls (vault-contract.md, "Who talks to whom"):
+ * page script ⇄ content script over a `MessagePort`, content script ⇄ background and
+ * popup ⇄ background over `runtime.Port`s. Calls travel as comlink messages; events travel
+ * beside them as `{ channel: "event" }` envelopes. Nothing here has behaviour.
+ */
+
+/** `@turnkey/core`'s default session slot. */
+export const DEFAULT_SESSION_KEY = "@turnkey/session/v3";
+/** `DEFAULT_SESSION_EXPIRATION_IN_SECONDS` of `@turnkey/core`: a string, as Turnkey sends it. */
+export const DEFAULT_EXPIRATION_SECONDS = "900";
+export const MAX_EXPIRATION_SECONDS = 31_536_000;
+export const VAULT_INFO = { name: "Turnkey Session Vault", version: "0.1.0" } as const;
+
+export type SessionType = "SESSION_TYPE_READ_ONLY" | "SESSION_TYPE_READ_WRITE";
+
+/** A Turnkey session, shaped as `@turnkey/sdk-types`' `Session` (turnkey-api.md §2). */
+export interface Session {
+  sessionType: SessionType;
+  userId: string;
+  organizationId: string;
+  /** JWT `exp`, epoch seconds. */
+  expiry: number;
+  /** The duration this session was issued for, in seconds, as a digit string. */
+  expirationSeconds?: string;
+  /** Compressed P-256 public key hex of the session's key pair. */
+  publicKey?: string;
+  /** The session JWT. */
+  token: string;
+  sessionProfileId?: string;
+  scope?: string;
+}
+
+export type StampWith = "api-key" | "passkey" | "wallet";
+
+export interface StoreSessionParams {
+  sessionToken: string;
+  sessionKey?: string;
+  apiBaseUrl?: string;
+}
+
+export interface RefreshSessionParams {
+  sessionKey?: string;
+  expirationSeconds?: string | number;
+  /** Misspelled in the SDK's public type; both spellings are accepted. */
+  invalidateExisitng?: boolean;
+  invalidateExisting?: boolean;
+  publicKey?: string;
+  stampWith?: StampWith;
+}
+
+export interface RefreshSessionResult {
+  /** The new session JWT. */
+  session: string;
+  /** The `stamp_login` activity as Turnkey returned it. */
+  activity: unknown;
+}
+
+export interface Stamp {
+  stampHeaderName: string;
+  stampHeaderValue: string;
+}
+
+/** What a page may call: `window.turnkeySession` minus the event methods. */
+export interface VaultApi {
+  createApiKeyPair(): Promise<string>;
+  storeSession(params: StoreSessionParams): Promise<void>;
+  refreshSession(params?: RefreshSessionParams): Promise<RefreshSessionResult>;
+  getSession(params?: { sessionKey?: string }): Promise<Session | undefined>;
+  getAllSessions(): Promise<Record<string, Session> | undefined>;
+  setActiveSession(params: { sessionKey: string }): Promise<void>;
+  getActiveSessionKey(): Promise<string | undefined>;
+  clearSession(params?: { sessionKey?: string }): Promise<void>;
+  clearAllSessions(): Promise<void>;
+  logout(params?: { sessionKey?: string }): Promise<void>;
+  clearUnusedKeyPairs(): Promise<void>;
+  stamp(payload: string, options?: { sessionKey?: string }): Promise<Stamp>;
+}
+
+export type VaultMethod = keyof VaultApi;
+
+/** The only calls that cross the bridge; everything else is refused. */
+export const VAULT_METHODS: readonly VaultMethod[] = Object.freeze([
+  "createApiKeyPair",
+  "storeSession",
+  "refreshSession",
+  "getSession",
+  "getAllSessions",
+  "setActiveSession",
+  "getActiveSessionKey",
+  "clearSession",
+  "clearAllSessions",
+  "logout",
+  "clearUnusedKeyPairs",
+  "stamp",
+]);
+
+/** Calls that change nothing, so the bridge may resend them after the worker restarted. */
+export const IDEMPOTENT_METHODS: ReadonlySet<VaultMethod> = new Set<VaultMethod>([
+  "getSession",
+  "getAllSessions",
+  "getActiveSessionKey",
+  "stamp",
+]);
+
+export type VaultEvent =
+  | { type: "sessionStored" | "sessionRefreshed"; detail: { sessionKey: string; session: Session } }
+  | { type: "sessionExpiring"; detail: { sessionKey: string; expiry: number } }
+  | { type: "sessionExpired" | "sessionCleared"; detail: { sessionKey: string } };
+
+export type VaultEventType = VaultEvent["type"];
+
+export const VAULT_EVENT_TYPES: readonly VaultEventType[] = Object.freeze([
+  "sessionStored",
+  "sessionRefreshed",
+  "sessionExpiring",
+  "sessionExpired",
+  "sessionCleared",
+]);
+
+/** Envelopes on every port: comlink traffic and vault events never mix. */
+export type Envelope = { channel: "rpc"; message: unknown } | { channel: "event"; event: VaultEvent };
+
+/** `runtime.Port` names; the background decides what a port may do by its name and sender. */
+export const PORT_NAMES = {
+  page: "turnkey-vault/page",
+  popup: "turnkey-vault/popup",
+} as const;
+
+/** Marks the page script's and content script's `window.postMessage` handshake. */
+export const WINDOW_MESSAGE_TAG = "turnkey-session-vault";
+export type WindowHandshake = { [WINDOW_MESSAGE_TAG]: "connect" | "bridge-ready" };
+
+/** Vault settings, kept by the background and edited in the popup (vault-contract.md, Settings). */
+export interface VaultSettings {
+  apiBaseUrl: string;
+  defaultExpirationSeconds: string;
+  autoRefresh: boolean;
+  refreshLeadSeconds: number;
+  /** How long one Turnkey API call may take before it fails with `TIMEOUT` (at most 30 s). */
+  requestTimeoutMs: number;
+}
+
+/** One session as the popup lists it. */
+export interface SessionEntry {
+  origin: string;
+  sessionKey: string;
+  session: Session;
+  active: boolean;
+  apiBaseUrl: string;
+}
+
+/** What the popup may call over its privileged port (extension pages only). */
+export interface PopupApi {
+  listSessions(): Promise<SessionEntry[]>;
+  refreshSession(origin: string, sessionKey: string): Promise<void>;
+  logout(origin: string, sessionKey: string): Promise<void>;
+  getSettings(): Promise<VaultSettings>;
+  saveSettings(settings: Partial<VaultSettings>): Promise<VaultSettings>;
+}
+
+export const POPUP_METHODS: readonly (keyof PopupApi)[] = Object.freeze([
+  "listSessions",
+  "refreshSession",
+  "logout",
+  "getSettings",
+  "saveSettings",
+]);
