@@ -1,0 +1,57 @@
+/**
+ * A vault on in-memory storage for unit tests: real keystore (WebCrypto AES-GCM wrapping key,
+ * noble P-256), a settable clock and a log of emitted events. `restart()` builds a new vault on
+ * the same storage and wrapping key, as a restarted service worker would.
+ */
+import { memoryStore, type MemoryStore } from "../extension/memory-store.ts";
+import type { VaultEvent } from "../shared/protocol.ts";
+import { testSessionToken } from "../shared/session-jwt.fixture.ts";
+import { Keystore } from "./keystore.ts";
+import { Vault } from "./vault.ts";
+
+export const ORIGIN = "https://dapp.test";
+export const OTHER_ORIGIN = "https://other.test";
+export const START = 1_800_000_000_000;
+
+export interface VaultFixture {
+  vault: Vault;
+  store: MemoryStore;
+  clock: { now: number };
+  events: { origin: string; event: VaultEvent }[];
+  reports: string[];
+  restart(): VaultFixture;
+}
+
+export async function vaultFixture(): Promise<VaultFixture> {
+  const wrappingKey = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+  const store = memoryStore();
+  const clock = { now: START };
+  const build = (): VaultFixture => {
+    const events: VaultFixture["events"] = [];
+    const reports: string[] = [];
+    const vault = new Vault({
+      store,
+      keystore: new Keystore(async () => wrappingKey),
+      now: () => clock.now,
+      emit: (origin, event) => events.push({ origin, event }),
+      defaultApiBaseUrl: async () => "https://api.turnkey.com",
+      report: (message) => reports.push(message),
+    });
+    return { vault, store, clock, events, reports, restart: build };
+  };
+  return build();
+}
+
+/** A session token for `publicKey`, valid for `seconds` from the fixture's clock. */
+export function tokenFor(publicKey: string, clock: { now: number }, seconds = 900, claims: Record<string, unknown> = {}): string {
+  return testSessionToken({ exp: Math.floor(clock.now / 1000) + seconds, public_key: publicKey, ...claims });
+}
+
+/** createApiKeyPair + storeSession, as a dApp logs in. */
+export async function login(f: VaultFixture, sessionKey = "@turnkey/session/v3", origin = ORIGIN): Promise<string> {
+  const publicKey = await f.vault.createApiKeyPair(origin);
+  await f.vault.storeSession(origin, { sessionToken: tokenFor(publicKey, f.clock), sessionKey });
+  return publicKey;
+}
+
+export const keyPairKeys = (store: MemoryStore) => [...store.data.keys()].filter((key) => key.startsWith("keypair:"));

@@ -1,0 +1,126 @@
+import { p256 } from "@noble/curves/nist.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { base64UrlDecode, hexToBytes, utf8Decode, utf8Encode } from "../shared/bytes.ts";
+import { LOGIN_KEY_GRACE_MS } from "./vault.ts";
+import { keyPairKeys, login, ORIGIN, OTHER_ORIGIN, tokenFor, vaultFixture, type VaultFixture } from "./vault.fixture.ts";
+
+const DEFAULT = "@turnkey/session/v3";
+let f: VaultFixture;
+
+beforeEach(async () => {
+  f = await vaultFixture();
+});
+
+describe("key pairs", () => {
+  it("creates compressed P-256 keys and never stores the private key in the clear", async () => {
+    const publicKey = await f.vault.createApiKeyPair(ORIGIN);
+    expect(publicKey).toMatch(/^0[23][0-9a-f]{64}$/);
+    const record = f.store.data.get(`keypair:${publicKey}`) as Record<string, unknown>;
+    expect(Object.keys(record).sort()).toEqual(["ciphertext", "createdAt", "iv", "origin", "publicKey", "purpose", "v"]);
+    // 32-byte key + 16-byte GCM tag: encrypted, not encoded.
+    expect(base64UrlDecode(record.ciphertext as string)).toHaveLength(48);
+  });
+
+  it("stamps with the session's key, verifiably, and refuses an expired session", async () => {
+    const publicKey = await login(f);
+    const stamp = await f.vault.stamp(ORIGIN, '{"a":1}');
+    expect(stamp.stampHeaderName).toBe("X-Stamp");
+    const decoded = JSON.parse(utf8Decode(base64UrlDecode(stamp.stampHeaderValue)));
+    expect(decoded.publicKey).toBe(publicKey);
+    expect(p256.verify(hexToBytes(decoded.signature), utf8Encode('{"a":1}'), hexToBytes(publicKey), { format: "der", lowS: false })).toBe(true);
+    f.clock.now += 901_000;
+    await expect(f.vault.stamp(ORIGIN, "{}")).rejects.toMatchObject({ code: "SESSION_EXPIRED" });
+  });
+
+  it("will not decrypt a key pair record moved to another origin", async () => {
+    const publicKey = await login(f);
+    const record = f.store.data.get(`keypair:${publicKey}`) as Record<string, unknown>;
+    f.store.data.set(`keypair:${publicKey}`, { ...record, origin: OTHER_ORIGIN });
+    const g = f.restart();
+    await g.vault.storeSession(OTHER_ORIGIN, { sessionToken: tokenFor(publicKey, f.clock), sessionKey: DEFAULT });
+    await expect(g.vault.stamp(OTHER_ORIGIN, "{}")).rejects.toThrow();
+  });
+});
+
+describe("sessions", () => {
+  it("stores a session, makes it active and announces it", async () => {
+    const publicKey = await login(f);
+    const session = await f.vault.getSession(ORIGIN);
+    expect(session).toMatchObject({ publicKey, userId: "user-1", organizationId: "org-1", expirationSeconds: "900" });
+    expect(await f.vault.getActiveSessionKey(ORIGIN)).toBe(DEFAULT);
+    expect(f.events).toEqual([{ origin: ORIGIN, event: { type: "sessionStored", detail: { sessionKey: DEFAULT, session } } }]);
+  });
+
+  it("refuses a token whose key pair this origin does not hold", async () => {
+    const theirs = await f.vault.createApiKeyPair(OTHER_ORIGIN);
+    await expect(f.vault.storeSession(ORIGIN, { sessionToken: tokenFor(theirs, f.clock), sessionKey: DEFAULT })).rejects.toMatchObject({ code: "INVALID_REQUEST" });
+    await expect(f.vault.storeSession(ORIGIN, { sessionToken: tokenFor("02" + "11".repeat(32), f.clock), sessionKey: DEFAULT })).rejects.toMatchObject({
+      code: "INVALID_REQUEST",
+    });
+    expect(await f.vault.getAllSessions(ORIGIN)).toBeUndefined();
+  });
+
+  it("keeps origins apart", async () => {
+    await login(f);
+    expect(await f.vault.getSession(OTHER_ORIGIN)).toBeUndefined();
+    expect(await f.vault.getAllSessions(OTHER_ORIGIN)).toBeUndefined();
+    await expect(f.vault.stamp(OTHER_ORIGIN, "{}")).rejects.toMatchObject({ code: "NO_SESSION_FOUND" });
+    await f.vault.clearAllSessions(OTHER_ORIGIN);
+    expect(await f.vault.getSession(ORIGIN)).toBeDefined();
+  });
+
+  it("switches, clears and logs out, deleting each session's key pair", async () => {
+    const a = await login(f, "a");
+    const b = await login(f, "b");
+    expect(Object.keys((await f.vault.getAllSessions(ORIGIN))!)).toEqual(["a", "b"]);
+    await f.vault.setActiveSession(ORIGIN, "a");
+    await expect(f.vault.setActiveSession(ORIGIN, "zzz")).rejects.toMatchObject({ code: "NO_SESSION_FOUND" });
+    await f.vault.logout(ORIGIN);
+    expect(await f.vault.getActiveSessionKey(ORIGIN)).toBeUndefined();
+    expect(keyPairKeys(f.store)).toEqual([`keypair:${b}`]);
+    expect(f.store.data.has(`keypair:${a}`)).toBe(false);
+    await f.vault.clearSession(ORIGIN, "b");
+    expect(keyPairKeys(f.store)).toEqual([]);
+    expect(f.store.data.size).toBe(0);
+    await f.vault.clearSession(ORIGIN, "b"); // nothing to do: resolves
+  });
+
+  it("clearAllSessions removes every session and key pair of the origin only", async () => {
+    await login(f, "a");
+    await f.vault.createApiKeyPair(ORIGIN);
+    const other = await login(f, "a", OTHER_ORIGIN);
+    await f.vault.clearAllSessions(ORIGIN);
+    expect(keyPairKeys(f.store)).toEqual([`keypair:${other}`]);
+    expect(f.events.filter((e) => e.event.type === "sessionCleared")).toEqual([{ origin: ORIGIN, event: { type: "sessionCleared", detail: { sessionKey: "a" } } }]);
+  });
+
+  it("clearUnusedKeyPairs spares a login in progress, then sweeps it", async () => {
+    await login(f);
+    const pending = await f.vault.createApiKeyPair(ORIGIN);
+    await f.vault.clearUnusedKeyPairs(ORIGIN);
+    expect(f.store.data.has(`keypair:${pending}`)).toBe(true);
+    f.clock.now += LOGIN_KEY_GRACE_MS;
+    await f.vault.clearUnusedKeyPairs(ORIGIN);
+    expect(f.store.data.has(`keypair:${pending}`)).toBe(false);
+    expect(keyPairKeys(f.store)).toHaveLength(1);
+  });
+
+  it("survives a restart and skips records it cannot read", async () => {
+    const publicKey = await login(f);
+    f.store.data.set("origin:https://broken.test", { v: 1, sessions: "nope" });
+    f.store.data.set("keypair:junk", 42);
+    const g = f.restart();
+    expect((await g.vault.getSession(ORIGIN))?.publicKey).toBe(publicKey);
+    expect(await g.vault.stamp(ORIGIN, "{}")).toHaveProperty("stampHeaderName", "X-Stamp");
+    expect(g.reports).toHaveLength(2);
+  });
+
+  it("changes nothing when storage fails", async () => {
+    await login(f);
+    const before = JSON.stringify([...f.store.data]);
+    f.store.failNextWrite();
+    await expect(f.vault.clearSession(ORIGIN, DEFAULT)).rejects.toThrow();
+    expect(JSON.stringify([...f.store.data])).toBe(before);
+    expect(await f.vault.getSession(ORIGIN)).toBeDefined();
+  });
+});
