@@ -26,11 +26,13 @@ import { guardEndpoint } from "../shared/rpc-guard.ts";
 
 installTurnkeyErrorHandler();
 
-let pagePort: MessagePort | undefined;
+/** A frame may hold a few page connections (a re-sent handshake, or junk from the page itself). */
+const MAX_PAGE_PORTS = 8;
+const pagePorts: MessagePort[] = [];
 let background: { endpoint: PortEndpoint; remote: Comlink.Remote<VaultApi> } | undefined;
 
 function toPage(envelope: Envelope): void {
-  pagePort?.postMessage(envelope);
+  for (const port of pagePorts) port.postMessage(envelope);
 }
 
 function vault(): Comlink.Remote<VaultApi> {
@@ -56,11 +58,12 @@ const forwarder = Object.fromEntries(VAULT_METHODS.map((method) => [method, (...
 
 window.addEventListener("message", (event) => {
   if (event.source !== window || event.data?.[WINDOW_MESSAGE_TAG] !== "connect" || event.ports.length !== 1) return;
-  // One page connection per frame: a new one (a re-sent handshake) replaces the old.
-  pagePort?.close();
-  pagePort = event.ports[0]!;
-  Comlink.expose(forwarder, guardEndpoint(pagePort, VAULT_METHODS));
-  pagePort.postMessage({ channel: "ready" });
+  const port = event.ports[0]!;
+  // Each connection is served on its own, so a stray handshake cannot cut off the page script's.
+  pagePorts.push(port);
+  if (pagePorts.length > MAX_PAGE_PORTS) pagePorts.shift()!.close();
+  Comlink.expose(forwarder, guardEndpoint(port, VAULT_METHODS));
+  port.postMessage({ channel: "ready" });
   vault(); // connect now, so that events reach a page that only listens
 });
 
