@@ -58,7 +58,7 @@ interface SignedRequest {
 const COMPLETED = "ACTIVITY_STATUS_COMPLETED";
 const PENDING_STATUSES = new Set(["ACTIVITY_STATUS_CREATED", "ACTIVITY_STATUS_PENDING", "ACTIVITY_STATUS_CONSENSUS_NEEDED"]);
 const FIRST_POLL_MS = 250;
-const MAX_POLL_MS = 2_000;
+const MAX_POLL_MS = 1_000;
 
 export function createTurnkeyApi(deps: TurnkeyApiDeps): TurnkeyApi {
   const now = deps.now ?? Date.now;
@@ -124,7 +124,7 @@ export function createTurnkeyApi(deps: TurnkeyApiDeps): TurnkeyApi {
         }),
         deadline,
       );
-      for (let wait = FIRST_POLL_MS; PENDING_STATUSES.has(activity.status); wait = Math.min(wait * 2, MAX_POLL_MS)) {
+      for (let wait = FIRST_POLL_MS; PENDING_STATUSES.has(activity.status); wait = Math.min(wait * 1.5, MAX_POLL_MS)) {
         if (now() + wait >= deadline) throw timeout();
         await sleep(wait);
         activity = await send(await client.stampGetActivity({ organizationId, activityId: activity.id }), deadline);
