@@ -1,10 +1,12 @@
 /**
- * What the popup may do over its privileged port: see every origin's sessions, refresh one
- * through the same single-flight path the pages use, log one out, read and save settings.
+ * What the popup may do over its privileged port: see every origin's sessions with their
+ * state, refresh one through the same single-flight path the pages use, log one out, read and
+ * save settings.
  */
 import { TurnkeyError } from "../shared/errors.ts";
-import type { PopupApi } from "../shared/protocol.ts";
+import type { PopupApi, SessionEntry, SessionState, VaultSettings } from "../shared/protocol.ts";
 import * as validate from "../shared/validate.ts";
+import type { RefreshStatuses } from "./refresh-statuses.ts";
 import type { Refresher } from "./refresh.ts";
 import type { Settings } from "./settings.ts";
 import type { Vault } from "./vault.ts";
@@ -14,14 +16,47 @@ function origin(value: unknown): string {
   return value;
 }
 
-export function createPopupApi(vault: Vault, refresher: Refresher, settings: Settings): PopupApi {
+export interface PopupApiDeps {
+  vault: Vault;
+  refresher: Refresher;
+  settings: Settings;
+  statuses: RefreshStatuses;
+  now: () => number;
+  /** Told after settings were saved (the alarm may need re-arming). */
+  settingsSaved: (settings: VaultSettings) => void;
+}
+
+export function createPopupApi({ vault, refresher, settings, statuses, now, settingsSaved }: PopupApiDeps): PopupApi {
   return {
-    listSessions: () => vault.listSessions(),
+    async listSessions() {
+      const entries: SessionEntry[] = [];
+      for (const { origin, sessionKey, stored, active } of await vault.listStored()) {
+        const status = await statuses.get(origin, sessionKey);
+        let state: SessionState = "active";
+        if (stored.session.expiry * 1000 <= now()) state = "expired";
+        else if (refresher.isRefreshing(origin, sessionKey)) state = "refreshing";
+        else if (status?.lastError) state = "refresh-failed";
+        entries.push({
+          origin,
+          sessionKey,
+          session: stored.session,
+          selected: active,
+          apiBaseUrl: stored.apiBaseUrl,
+          state,
+          ...(status?.lastError ? { lastError: status.lastError } : {}),
+        });
+      }
+      return entries;
+    },
     refreshSession: async (from, sessionKey) => {
       await refresher.refresh(origin(from), { sessionKey: validate.sessionKey(sessionKey), invalidateExisting: false, stampWith: "api-key" });
     },
     logout: async (from, sessionKey) => vault.clearSession(origin(from), validate.sessionKey(sessionKey)),
     getSettings: () => settings.get(),
-    saveSettings: (update) => settings.save(update),
+    saveSettings: async (update) => {
+      const saved = await settings.save(update);
+      settingsSaved(saved);
+      return saved;
+    },
   };
 }

@@ -9,11 +9,11 @@ import browser, { type Runtime } from "webextension-polyfill";
 import { portEndpoint } from "../extension/port-endpoint.ts";
 import { PORT_NAMES, POPUP_METHODS, VAULT_METHODS } from "../shared/protocol.ts";
 import { guardEndpoint } from "../shared/rpc-guard.ts";
+import type { PopupApi } from "../shared/protocol.ts";
 import type { EventHub } from "./event-hub.ts";
 import { createPageApi } from "./page-api.ts";
-import { createPopupApi } from "./popup-api.ts";
+import type { PopupNotifier } from "./popup-notifier.ts";
 import type { Refresher } from "./refresh.ts";
-import type { Settings } from "./settings.ts";
 import type { Vault } from "./vault.ts";
 
 /** The origin of a content script's frame, as the browser reports it; `undefined` if not a web page. */
@@ -37,10 +37,17 @@ export function isExtensionPage(sender: Runtime.MessageSender | undefined, exten
   return sender.url.startsWith(`${extensionOrigin}/`) && (senderOrigin === undefined || senderOrigin === extensionOrigin);
 }
 
-export function acceptConnections(deps: { vault: Vault; refresher: Refresher; settings: Settings; events: EventHub }): void {
+export interface Connections {
+  vault: Vault;
+  refresher: Refresher;
+  events: EventHub;
+  popupApi: PopupApi;
+  popups: PopupNotifier;
+}
+
+export function acceptConnections(deps: Connections): void {
   const extensionId = browser.runtime.id;
   const extensionOrigin = new URL(browser.runtime.getURL("")).origin;
-  const popupApi = createPopupApi(deps.vault, deps.refresher, deps.settings);
 
   browser.runtime.onConnect.addListener((port) => {
     if (port.name === PORT_NAMES.page) {
@@ -51,7 +58,8 @@ export function acceptConnections(deps: { vault: Vault; refresher: Refresher; se
       return;
     }
     if (port.name === PORT_NAMES.popup && isExtensionPage(port.sender, extensionId, extensionOrigin)) {
-      Comlink.expose(popupApi, guardEndpoint(portEndpoint(port), POPUP_METHODS));
+      Comlink.expose(deps.popupApi, guardEndpoint(portEndpoint(port), POPUP_METHODS));
+      deps.popups.attach(port);
       return;
     }
     port.disconnect();

@@ -28,6 +28,12 @@ export function toRefreshError(error: unknown): TurnkeyError {
   return new TurnkeyError(`Failed to refresh session: ${message}`, "REFRESH_SESSION_ERROR", error);
 }
 
+/** Told when a session's refresh starts and how it ends, whoever asked for it. */
+export interface RefreshObserver {
+  started(origin: string, sessionKey: string): void;
+  finished(origin: string, sessionKey: string, error?: TurnkeyError): void;
+}
+
 export class Refresher {
   private readonly flights = new SingleFlight<RefreshSessionResult>();
 
@@ -35,6 +41,7 @@ export class Refresher {
     private readonly vault: Vault,
     private readonly turnkey: TurnkeyApi,
     private readonly settings: () => Promise<VaultSettings>,
+    private readonly observer?: RefreshObserver,
   ) {}
 
   async refresh(origin: string, input: RefreshSessionInput): Promise<RefreshSessionResult> {
@@ -43,7 +50,17 @@ export class Refresher {
     const { defaultExpirationSeconds, requestTimeoutMs } = await this.settings();
     const resolved: RefreshSessionInput = { ...input, sessionKey, expirationSeconds: input.expirationSeconds ?? defaultExpirationSeconds };
     const params = JSON.stringify([resolved.expirationSeconds, resolved.invalidateExisting, resolved.publicKey ?? null, resolved.stampWith]);
-    return this.flights.run(`${origin}\n${sessionKey}`, params, () => this.run(origin, resolved, requestTimeoutMs));
+    return this.flights.run(`${origin}\n${sessionKey}`, params, async () => {
+      this.observer?.started(origin, sessionKey);
+      try {
+        const result = await this.run(origin, resolved, requestTimeoutMs);
+        this.observer?.finished(origin, sessionKey);
+        return result;
+      } catch (error) {
+        this.observer?.finished(origin, sessionKey, error as TurnkeyError);
+        throw error;
+      }
+    });
   }
 
   isRefreshing(origin: string, sessionKey: string): boolean {

@@ -13,7 +13,7 @@ import type { KeyValueStore } from "../extension/key-value-store.ts";
 import { utf8Encode } from "../shared/bytes.ts";
 import { encodeApiKeyStamp } from "../shared/api-stamp.ts";
 import { TurnkeyError } from "../shared/errors.ts";
-import type { Session, SessionEntry, Stamp, VaultEvent } from "../shared/protocol.ts";
+import type { Session, Stamp, VaultEvent } from "../shared/protocol.ts";
 import { parseSessionJwt, type ParsedSession } from "../shared/session-jwt.ts";
 import type { RefreshSessionInput, StoreSessionInput } from "../shared/validate.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
@@ -191,11 +191,11 @@ export class Vault {
 
   // ---- for the popup and the scheduler (they see every origin) ----
 
-  async listSessions(): Promise<SessionEntry[]> {
-    const entries: SessionEntry[] = [];
+  async listStored(): Promise<{ origin: string; sessionKey: string; stored: StoredSession; active: boolean }[]> {
+    const entries = [];
     for (const [origin, record] of (await this.load()).origins) {
       for (const [sessionKey, stored] of Object.entries(record.sessions)) {
-        entries.push({ origin, sessionKey, session: stored.session, active: record.activeSessionKey === sessionKey, apiBaseUrl: stored.apiBaseUrl });
+        entries.push({ origin, sessionKey, stored, active: record.activeSessionKey === sessionKey });
       }
     }
     return entries;

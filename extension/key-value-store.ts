@@ -22,6 +22,17 @@ export const extensionLocalStore: KeyValueStore = {
 };
 
 /**
+ * `chrome.storage.session`: in memory, kept across worker restarts but not browser restarts,
+ * and (by default) out of content scripts' reach.
+ */
+export const extensionSessionStore: KeyValueStore = {
+  getAll: () => browser.storage.session.get(null),
+  get: async (key) => (await browser.storage.session.get(key))[key],
+  set: (items) => browser.storage.session.set(items),
+  remove: (keys) => (keys.length === 0 ? Promise.resolve() : browser.storage.session.remove(keys)),
+};
+
+/**
  * Keeps `chrome.storage.local` away from content scripts where the browser allows it, so
  * even a compromised renderer cannot read the (encrypted) records.
  */

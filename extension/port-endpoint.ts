@@ -20,16 +20,20 @@ type Listener = (event: { data: unknown }) => void;
 export interface PortEndpoint extends Endpoint {
   /** Called with each vault event that arrives on the port. */
   onEvent(listener: (event: VaultEvent) => void): void;
+  /** Called when the background says what the popup shows has changed. */
+  onChanged(listener: () => void): void;
   readonly closed: boolean;
 }
 
 function isEnvelope(value: unknown): value is Envelope {
-  return typeof value === "object" && value !== null && ((value as Envelope).channel === "rpc" || (value as Envelope).channel === "event");
+  const channel = typeof value === "object" && value !== null ? (value as Envelope).channel : undefined;
+  return channel === "rpc" || channel === "event" || channel === "changed";
 }
 
 export function portEndpoint(port: Runtime.Port): PortEndpoint {
   const listeners = new Set<Listener>();
   const eventListeners = new Set<(event: VaultEvent) => void>();
+  const changeListeners = new Set<() => void>();
   const pending = new Set<string>();
   let closed = false;
 
@@ -46,6 +50,10 @@ export function portEndpoint(port: Runtime.Port): PortEndpoint {
     if (!isEnvelope(envelope)) return;
     if (envelope.channel === "event") {
       for (const listener of eventListeners) listener(envelope.event);
+      return;
+    }
+    if (envelope.channel === "changed") {
+      for (const listener of changeListeners) listener();
       return;
     }
     const id = (envelope.message as { id?: unknown } | null)?.id;
@@ -81,6 +89,9 @@ export function portEndpoint(port: Runtime.Port): PortEndpoint {
     },
     onEvent(listener) {
       eventListeners.add(listener);
+    },
+    onChanged(listener) {
+      changeListeners.add(listener);
     },
   };
 }

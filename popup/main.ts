@@ -1,35 +1,81 @@
-/** The popup: lists the vault's sessions and refreshes or logs them out. */
+/**
+ * The popup: the vault's sessions with Refresh, Log out and Refresh all, a settings view, and
+ * live updates while it is open (change notices from the background, a countdown every second).
+ */
 import { TurnkeyError } from "../shared/errors.ts";
 import type { SessionEntry } from "../shared/protocol.ts";
-import { renderSessions } from "./session-list.ts";
+import { renderSessions, tickCountdowns } from "./session-list.ts";
+import { renderSettings } from "./settings-view.ts";
 import { connectToVault } from "./vault-connection.ts";
 
-const vault = connectToVault();
-const container = document.querySelector<HTMLElement>("#sessions")!;
+const main = document.querySelector<HTMLElement>("#main")!;
+const notice = document.querySelector<HTMLElement>("#notice")!;
+const refreshAllButton = document.querySelector<HTMLButtonElement>("#refresh-all")!;
+const settingsButton = document.querySelector<HTMLButtonElement>("#open-settings")!;
+let view: "sessions" | "settings" = "sessions";
 
-async function show(): Promise<void> {
-  renderSessions(container, await vault.listSessions(), { refresh, logout });
-}
-
-function report(error: unknown): void {
-  const message = error instanceof TurnkeyError ? `${error.code}: ${error.message}` : String(error);
-  container.prepend(Object.assign(document.createElement("p"), { className: "error", role: "alert", textContent: message }));
-}
-
-async function refresh(entry: SessionEntry): Promise<void> {
-  await vault.refreshSession(entry.origin, entry.sessionKey).catch(report);
-  await show();
-}
-
-async function logout(entry: SessionEntry): Promise<void> {
-  await vault.logout(entry.origin, entry.sessionKey).catch(report);
-  await show();
-}
-
-document.querySelector("#refresh-all")!.addEventListener("click", async () => {
-  const entries = await vault.listSessions();
-  await Promise.all(entries.map((entry) => vault.refreshSession(entry.origin, entry.sessionKey).catch(report)));
-  await show();
+const vault = connectToVault(() => {
+  if (view === "sessions") void showSessions();
 });
 
-void show();
+function say(text: string, isError = false): void {
+  notice.textContent = text;
+  notice.className = isError ? "notice error" : "notice";
+  notice.hidden = false;
+}
+
+const describe = (error: unknown) => (error instanceof TurnkeyError ? `${error.code}: ${error.message}` : String(error));
+
+async function showSessions(): Promise<void> {
+  view = "sessions";
+  settingsButton.setAttribute("aria-pressed", "false");
+  const entries = await vault().listSessions();
+  refreshAllButton.disabled = entries.length === 0;
+  if (view === "sessions") renderSessions(main, entries, actions);
+}
+
+const actions = {
+  async refresh(entry: SessionEntry) {
+    await vault().refreshSession(entry.origin, entry.sessionKey).then(
+      () => say(`Refreshed ${entry.sessionKey}.`),
+      (error) => say(`Refresh failed: ${describe(error)}`, true),
+    );
+    await showSessions();
+  },
+  async logout(entry: SessionEntry) {
+    await vault().logout(entry.origin, entry.sessionKey).then(
+      () => say(`Logged out ${entry.sessionKey} on ${entry.origin}.`),
+      (error) => say(describe(error), true),
+    );
+    await showSessions();
+  },
+  copy(label: string, value: string) {
+    void navigator.clipboard.writeText(value).then(() => say(`${label} id copied.`), () => say(`Could not copy the ${label.toLowerCase()} id.`, true));
+  },
+};
+
+refreshAllButton.addEventListener("click", async () => {
+  const entries = (await vault().listSessions()).filter((entry) => entry.state !== "expired");
+  const results = await Promise.allSettled(entries.map((entry) => vault().refreshSession(entry.origin, entry.sessionKey)));
+  const failed = results.filter((result) => result.status === "rejected").length;
+  say(failed === 0 ? `Refreshed ${entries.length} session${entries.length === 1 ? "" : "s"}.` : `${failed} of ${entries.length} refreshes failed.`, failed > 0);
+  await showSessions();
+});
+
+settingsButton.addEventListener("click", async () => {
+  if (view === "settings") return showSessions();
+  view = "settings";
+  settingsButton.setAttribute("aria-pressed", "true");
+  renderSettings(
+    main,
+    await vault().getSettings(),
+    async (update) => vault().saveSettings(update).then(() => undefined, describe),
+    () => void showSessions(),
+  );
+});
+
+setInterval(() => {
+  if (view === "sessions" && tickCountdowns(main)) void showSessions();
+}, 1_000);
+
+void showSessions();

@@ -1,11 +1,23 @@
-/** The popup's privileged connection to the background: a comlink wrap of the popup port. */
+/**
+ * The popup's privileged connection to the background: a comlink wrap of the popup port, plus
+ * the background's change notices so the popup can redraw while it is open. If the worker
+ * stops, the next call reconnects.
+ */
 import * as Comlink from "comlink";
 import browser from "webextension-polyfill";
-import { portEndpoint } from "../extension/port-endpoint.ts";
+import { portEndpoint, type PortEndpoint } from "../extension/port-endpoint.ts";
 import { installTurnkeyErrorHandler } from "../shared/comlink-errors.ts";
 import { PORT_NAMES, type PopupApi } from "../shared/protocol.ts";
 
-export function connectToVault(): Comlink.Remote<PopupApi> {
+export function connectToVault(onChanged: () => void): () => Comlink.Remote<PopupApi> {
   installTurnkeyErrorHandler();
-  return Comlink.wrap<PopupApi>(portEndpoint(browser.runtime.connect({ name: PORT_NAMES.popup })));
+  let current: { endpoint: PortEndpoint; remote: Comlink.Remote<PopupApi> } | undefined;
+  return () => {
+    if (!current || current.endpoint.closed) {
+      const endpoint = portEndpoint(browser.runtime.connect({ name: PORT_NAMES.popup }));
+      endpoint.onChanged(onChanged);
+      current = { endpoint, remote: Comlink.wrap<PopupApi>(endpoint) };
+    }
+    return current.remote;
+  };
 }

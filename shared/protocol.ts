@@ -120,8 +120,11 @@ export const VAULT_EVENT_TYPES: readonly VaultEventType[] = Object.freeze([
   "sessionCleared",
 ]);
 
-/** Envelopes on every port: comlink traffic and vault events never mix. */
-export type Envelope = { channel: "rpc"; message: unknown } | { channel: "event"; event: VaultEvent };
+/**
+ * Envelopes on every port: comlink traffic, vault events (to pages) and change notices (to
+ * the popup, which then reads the list again) never mix.
+ */
+export type Envelope = { channel: "rpc"; message: unknown } | { channel: "event"; event: VaultEvent } | { channel: "changed" };
 
 /** `runtime.Port` names; the background decides what a port may do by its name and sender. */
 export const PORT_NAMES = {
@@ -143,13 +146,20 @@ export interface VaultSettings {
   requestTimeoutMs: number;
 }
 
+/** A session's state as the popup shows it. */
+export type SessionState = "active" | "refreshing" | "refresh-failed" | "expired";
+
 /** One session as the popup lists it. */
 export interface SessionEntry {
   origin: string;
   sessionKey: string;
   session: Session;
-  active: boolean;
+  /** It is its origin's active session (`getActiveSessionKey`). */
+  selected: boolean;
   apiBaseUrl: string;
+  state: SessionState;
+  /** Why the last refresh failed, while `state` is `refresh-failed` (or `refreshing` again). */
+  lastError?: { code: string; message: string };
 }
 
 /** What the popup may call over its privileged port (extension pages only). */

@@ -1,0 +1,131 @@
+/**
+ * Automatic refresh on a `chrome.alarms` timer (vault-contract.md, Automatic refresh).
+ *
+ * One alarm, set for the next moment any session needs attention. When it fires, a pass plans
+ * every session (`planSession`): refreshes those due through the same single-flight path the
+ * pages use, with the session's original duration; warns tabs of sessions about to expire when
+ * auto-refresh is off; clears expired sessions with `sessionExpired`. A failed automatic refresh
+ * is retried with exponential backoff until the session expires. The alarm is re-armed after
+ * every pass and whenever the vault or the settings change, and checked at every worker start.
+ */
+import type { VaultEvent, VaultSettings } from "../shared/protocol.ts";
+import { toTurnkeyError } from "../shared/errors.ts";
+import { planSession, retryDelay } from "./refresh-plan.ts";
+import { slotOf, type RefreshStatuses } from "./refresh-statuses.ts";
+import type { Refresher } from "./refresh.ts";
+import type { Vault } from "./vault.ts";
+
+export const REFRESH_ALARM = "turnkey-vault/refresh";
+/** Refreshes a pass runs at once: enough to finish hundreds of sessions, few enough not to flood Turnkey. */
+const PARALLEL_REFRESHES = 4;
+/** Alarms closer together than this are merged. */
+const MIN_ALARM_GAP_MS = 1_000;
+
+export interface AlarmClock {
+  /** Arms the alarm for `when` (ms), or clears it. */
+  set(when: number | undefined): Promise<void>;
+}
+
+export interface SchedulerDeps {
+  vault: Vault;
+  refresher: Refresher;
+  statuses: RefreshStatuses;
+  settings: () => Promise<VaultSettings>;
+  alarm: AlarmClock;
+  now: () => number;
+  emit: (origin: string, event: VaultEvent) => void;
+}
+
+async function inPool(tasks: (() => Promise<void>)[], width: number): Promise<void> {
+  const queue = [...tasks];
+  await Promise.all(Array.from({ length: Math.min(width, queue.length) }, async () => {
+    for (let task = queue.shift(); task; task = queue.shift()) await task();
+  }));
+}
+
+export class Scheduler {
+  private pass: Promise<void> | undefined;
+  private passAgain = false;
+  private arming: Promise<void> | undefined;
+  private armAgain = false;
+
+  constructor(private readonly deps: SchedulerDeps) {}
+
+  /** Runs a pass now; a call during a pass runs one more after it. */
+  run(): Promise<void> {
+    if (this.pass) {
+      this.passAgain = true;
+      return this.pass;
+    }
+    this.pass = (async () => {
+      do {
+        this.passAgain = false;
+        await this.runPass();
+      } while (this.passAgain);
+    })().finally(() => (this.pass = undefined));
+    return this.pass;
+  }
+
+  /** Re-arms the alarm for the next session that needs attention (coalesced). */
+  reschedule(): Promise<void> {
+    if (this.arming) {
+      this.armAgain = true;
+      return this.arming;
+    }
+    this.arming = (async () => {
+      do {
+        this.armAgain = false;
+        await this.arm();
+      } while (this.armAgain);
+    })().finally(() => (this.arming = undefined));
+    return this.arming;
+  }
+
+  private async runPass(): Promise<void> {
+    const { vault, statuses, emit } = this.deps;
+    const settings = await this.deps.settings();
+    const now = this.deps.now();
+    const entries = await vault.listStored();
+    const refreshes: (() => Promise<void>)[] = [];
+    for (const { origin, sessionKey, stored } of entries) {
+      const plan = planSession(stored, await statuses.get(origin, sessionKey), settings, now);
+      if (plan.action === "expire") {
+        await vault.clearSession(origin, sessionKey, "sessionExpired");
+      } else if (plan.action === "warn") {
+        emit(origin, { type: "sessionExpiring", detail: { sessionKey, expiry: stored.session.expiry } });
+        await statuses.update(origin, sessionKey, (status) => ({ ...status, warnedExpiry: stored.session.expiry }));
+      } else if (plan.action === "refresh" && !this.deps.refresher.isRefreshing(origin, sessionKey)) {
+        // A refresh already in flight (a page's, the popup's) will re-arm the alarm when it ends.
+        refreshes.push(() => this.refresh(origin, sessionKey, plan.expirationSeconds));
+      }
+    }
+    await inPool(refreshes, PARALLEL_REFRESHES);
+    await statuses.retain(new Set((await vault.listStored()).map((entry) => slotOf(entry.origin, entry.sessionKey))));
+    await this.reschedule();
+  }
+
+  private async refresh(origin: string, sessionKey: string, expirationSeconds: string): Promise<void> {
+    try {
+      await this.deps.refresher.refresh(origin, { sessionKey, expirationSeconds, invalidateExisting: false, stampWith: "api-key" });
+    } catch (error) {
+      const failedAt = this.deps.now();
+      const { code, message } = toTurnkeyError(error);
+      await this.deps.statuses.update(origin, sessionKey, (status) => {
+        const failures = status.failures + 1;
+        return { ...status, failures, retryAt: failedAt + retryDelay(failures), lastError: { code, message } };
+      });
+    }
+  }
+
+  private async arm(): Promise<void> {
+    const settings = await this.deps.settings();
+    const now = this.deps.now();
+    let next: number | undefined;
+    for (const { origin, sessionKey, stored } of await this.deps.vault.listStored()) {
+      const plan = planSession(stored, await this.deps.statuses.get(origin, sessionKey), settings, now);
+      const at = plan.action === "wait" ? plan.until : now;
+      next = next === undefined ? at : Math.min(next, at);
+    }
+    await this.deps.alarm.set(next === undefined ? undefined : Math.max(next, now + MIN_ALARM_GAP_MS));
+  }
+}

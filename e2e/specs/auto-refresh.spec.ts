@@ -1,0 +1,100 @@
+/**
+ * Automatic refresh on the alarm timer, with short sessions minted at the stand-in: refreshed
+ * with no page open and with the session's original duration; retried with backoff while the
+ * API fails, then expired and cleared with `sessionExpired` in the origin's tabs only; warned
+ * with `sessionExpiring` when auto-refresh is off; still on schedule after the worker and the
+ * whole browser restarted.
+ */
+import type { Page } from "@playwright/test";
+import { launchVault } from "../support/browser.ts";
+import { expect, openVaultPage, test } from "../support/fixtures.ts";
+import { keyPairKeys, login, value, vaultStorage } from "../support/vault-calls.ts";
+
+const STAMP_LOGIN = "/public/v1/submit/stamp_login";
+
+test.beforeEach(({ standin }) => standin.reset());
+test.describe.configure({ timeout: 90_000 });
+
+async function recordEvents(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    const seen: string[] = ((window as unknown as { seen: string[] }).seen = []);
+    const vault = (window as unknown as { turnkeySession: EventTarget }).turnkeySession;
+    for (const type of ["sessionStored", "sessionRefreshed", "sessionExpiring", "sessionExpired", "sessionCleared"]) {
+      vault.addEventListener(type, () => seen.push(type));
+    }
+  });
+  return () => page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+}
+
+test("a session is refreshed by the alarm with no page open, with its original duration", async ({ vault, standin, dappServer, openDapp }) => {
+  const page = await openDapp(vault, dappServer.origins[0]);
+  const first = await login(page, standin, { expirationSeconds: 20 });
+  await page.close();
+
+  await expect.poll(() => standin.requests({ path: STAMP_LOGIN }).length, { timeout: 30_000 }).toBe(1);
+  const [request] = standin.requests({ path: STAMP_LOGIN });
+  expect(request!.stampPublicKey).toBe(first.publicKey);
+  expect((request!.body as { parameters: { expirationSeconds: string } }).parameters.expirationSeconds).toBe("20");
+
+  const reopened = await openDapp(vault, dappServer.origins[0]);
+  await expect.poll(async () => (await value<{ publicKey: string }>(reopened, "getSession")).publicKey).not.toBe(first.publicKey);
+  expect((await value<{ expirationSeconds: string }>(reopened, "getSession")).expirationSeconds).toBe("20");
+});
+
+test("a failing API is retried with backoff, then the session expires and its tabs are told", async ({ vault, standin, dappServer, openDapp }) => {
+  const [originA, originB] = dappServer.origins;
+  const tab1 = await openDapp(vault, originA);
+  const tab2 = await openDapp(vault, originA);
+  const other = await openDapp(vault, originB);
+  const [seen1, seen2, seenOther] = await Promise.all([recordEvents(tab1), recordEvents(tab2), recordEvents(other)]);
+  standin.inject({ path: STAMP_LOGIN, status: 503, times: 1_000 });
+  const first = await login(tab1, standin, { expirationSeconds: 16 });
+
+  await expect.poll(seen1, { timeout: 30_000 }).toContain("sessionExpired");
+  await expect.poll(seen2).toContain("sessionExpired");
+  expect(await seenOther()).toEqual([]);
+  // Retried, but with backoff: the first try at 8 s left, then 5 s later; not hammered.
+  const attempts = standin.requests({ path: STAMP_LOGIN }).filter((r) => r.stampPublicKey === first.publicKey);
+  expect(attempts.length).toBeGreaterThanOrEqual(2);
+  expect(attempts.length).toBeLessThanOrEqual(3);
+  expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(4_000);
+
+  expect(await value(tab1, "getSession")).toBeUndefined();
+  expect(keyPairKeys(await vaultStorage(vault))).toEqual([]);
+});
+
+test("with auto-refresh off, tabs get sessionExpiring before the session expires", async ({ vault, standin, dappServer, openDapp }) => {
+  const worker = await vault.workerHandle();
+  await worker.evaluate(() => chrome.storage.local.set({ settings: { autoRefresh: false } }));
+  await vault.stopWorker();
+  const page = await openDapp(vault, dappServer.origins[0]);
+  const seen = await recordEvents(page);
+  await login(page, standin, { expirationSeconds: 12 });
+  await expect.poll(seen, { timeout: 30_000 }).toEqual(["sessionStored", "sessionExpiring", "sessionExpired"]);
+  expect(standin.requests({ path: STAMP_LOGIN })).toHaveLength(0);
+});
+
+test("the schedule holds after the worker is stopped", async ({ vault, standin, dappServer, openDapp }) => {
+  const page = await openDapp(vault, dappServer.origins[0]);
+  await login(page, standin, { expirationSeconds: 20 });
+  await page.close();
+  await vault.stopWorker();
+  await expect.poll(() => standin.requests({ path: STAMP_LOGIN }).length, { timeout: 30_000 }).toBe(1);
+});
+
+test("the schedule holds after the browser is closed and relaunched on the same profile", async ({ standin, dappServer }) => {
+  const first = await launchVault({ keepProfile: true });
+  const page = await openVaultPage(first, dappServer.url(dappServer.origins[0]));
+  const session = await login(page, standin, { expirationSeconds: 24 });
+  await first.close();
+
+  const second = await launchVault({ userDataDir: first.userDataDir, keepProfile: false });
+  try {
+    await expect.poll(() => standin.requests({ path: STAMP_LOGIN }).length, { timeout: 40_000 }).toBe(1);
+    expect(standin.requests({ path: STAMP_LOGIN })[0]!.stampPublicKey).toBe(session.publicKey);
+    const reopened = await openVaultPage(second, dappServer.url(dappServer.origins[0]));
+    await expect.poll(async () => (await value<{ publicKey: string }>(reopened, "getSession")).publicKey).not.toBe(session.publicKey);
+  } finally {
+    await second.close();
+  }
+});
