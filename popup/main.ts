@@ -18,10 +18,15 @@ const vault = connectToVault(() => {
   if (view === "sessions") void showSessions();
 });
 
+let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Shows a short message under the toolbar for a few seconds. */
 function say(text: string, isError = false): void {
   notice.textContent = text;
   notice.className = isError ? "notice error" : "notice";
   notice.hidden = false;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => (notice.hidden = true), isError ? 8_000 : 4_000);
 }
 
 const describe = (error: unknown) => (error instanceof TurnkeyError ? `${error.code}: ${error.message}` : String(error));
