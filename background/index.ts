@@ -15,6 +15,7 @@ import { Keystore } from "./keystore.ts";
 import { createPopupApi } from "./popup-api.ts";
 import { PopupNotifier } from "./popup-notifier.ts";
 import { acceptConnections } from "./ports.ts";
+import { RateLimiter } from "./quotas.ts";
 import { RefreshStatuses } from "./refresh-statuses.ts";
 import { Refresher } from "./refresh.ts";
 import { REFRESH_ALARM, Scheduler } from "./scheduler.ts";
@@ -62,7 +63,7 @@ const refresher = new Refresher(vault, turnkey, () => settings.get(), {
 const scheduler = new Scheduler({ vault, refresher, statuses, settings: () => settings.get(), alarm, now: Date.now, emit });
 const popupApi = createPopupApi({ vault, refresher, settings, statuses, now: Date.now, settingsSaved: () => void scheduler.reschedule() });
 
-acceptConnections({ vault, refresher, events, popupApi, popups });
+acceptConnections({ vault, refresher, events, popupApi, popups, limiter: new RateLimiter(Date.now) });
 
 browser.alarms.onAlarm.addListener((fired) => {
   if (fired.name === REFRESH_ALARM) void scheduler.run().then(statusChanged);

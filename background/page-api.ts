@@ -5,13 +5,17 @@
  */
 import { DEFAULT_SESSION_KEY, type VaultMethod } from "../shared/protocol.ts";
 import * as validate from "../shared/validate.ts";
+import type { RateLimiter } from "./quotas.ts";
 import type { Refresher } from "./refresh.ts";
 import type { Vault } from "./vault.ts";
 
 export type PageApi = Record<VaultMethod, (...args: unknown[]) => Promise<unknown>>;
 
-export function createPageApi(origin: string, vault: Vault, refresher: Refresher): PageApi {
-  return {
+/** Reads of the in-memory state: as cheap as a ping, so not rate-limited. */
+const FREE_METHODS = new Set<VaultMethod>(["getSession", "getAllSessions", "getActiveSessionKey"]);
+
+export function createPageApi(origin: string, vault: Vault, refresher: Refresher, limiter: RateLimiter): PageApi {
+  const api: PageApi = {
     createApiKeyPair: async (...args) => {
       validate.noArgs(args, "createApiKeyPair");
       return vault.createApiKeyPair(origin);
@@ -43,4 +47,13 @@ export function createPageApi(origin: string, vault: Vault, refresher: Refresher
       return vault.stamp(origin, payload, sessionKey);
     },
   };
+  for (const method of Object.keys(api) as VaultMethod[]) {
+    if (FREE_METHODS.has(method)) continue;
+    const call = api[method];
+    api[method] = async (...args) => {
+      limiter.take(origin);
+      return call(...args);
+    };
+  }
+  return api;
 }

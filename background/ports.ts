@@ -13,6 +13,7 @@ import type { PopupApi } from "../shared/protocol.ts";
 import type { EventHub } from "./event-hub.ts";
 import { createPageApi } from "./page-api.ts";
 import type { PopupNotifier } from "./popup-notifier.ts";
+import type { RateLimiter } from "./quotas.ts";
 import type { Refresher } from "./refresh.ts";
 import type { Vault } from "./vault.ts";
 
@@ -43,6 +44,7 @@ export interface Connections {
   events: EventHub;
   popupApi: PopupApi;
   popups: PopupNotifier;
+  limiter: RateLimiter;
 }
 
 export function acceptConnections(deps: Connections): void {
@@ -53,7 +55,7 @@ export function acceptConnections(deps: Connections): void {
     if (port.name === PORT_NAMES.page) {
       const origin = pageOrigin(port.sender, extensionId);
       if (origin === undefined) return port.disconnect();
-      Comlink.expose(createPageApi(origin, deps.vault, deps.refresher), guardEndpoint(portEndpoint(port), VAULT_METHODS));
+      Comlink.expose(createPageApi(origin, deps.vault, deps.refresher, deps.limiter), guardEndpoint(portEndpoint(port), VAULT_METHODS));
       deps.events.attach(origin, port);
       return;
     }

@@ -7,7 +7,7 @@ import { TurnkeyError } from "../shared/errors.ts";
 import { DEFAULT_EXPIRATION_SECONDS, type VaultSettings } from "../shared/protocol.ts";
 import * as validate from "../shared/validate.ts";
 
-const STORAGE_KEY = "settings";
+export const SETTINGS_STORAGE_KEY = "settings";
 export const MAX_REQUEST_TIMEOUT_MS = 30_000;
 
 export function defaultSettings(apiBaseUrl: string): VaultSettings {
@@ -58,7 +58,7 @@ export class Settings {
   ) {}
 
   get(): Promise<VaultSettings> {
-    this.cached ??= this.store.get(STORAGE_KEY).then(
+    this.cached ??= this.store.get(SETTINGS_STORAGE_KEY).then(
       (stored) => {
         try {
           return stored === undefined ? this.defaults : validateSettings(stored, this.defaults);
@@ -76,7 +76,7 @@ export class Settings {
 
   async save(update: unknown): Promise<VaultSettings> {
     const next = validateSettings(update, await this.get());
-    await this.store.set({ [STORAGE_KEY]: next });
+    await this.store.set({ [SETTINGS_STORAGE_KEY]: next });
     this.cached = Promise.resolve(next);
     return next;
   }

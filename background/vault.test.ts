@@ -81,7 +81,7 @@ describe("sessions", () => {
     expect(f.store.data.has(`keypair:${a}`)).toBe(false);
     await f.vault.clearSession(ORIGIN, "b");
     expect(keyPairKeys(f.store)).toEqual([]);
-    expect(f.store.data.size).toBe(0);
+    expect([...f.store.data.keys()]).toEqual(["schema"]);
     await f.vault.clearSession(ORIGIN, "b"); // nothing to do: resolves
   });
 
@@ -122,5 +122,23 @@ describe("sessions", () => {
     await expect(f.vault.clearSession(ORIGIN, DEFAULT)).rejects.toThrow();
     expect(JSON.stringify([...f.store.data])).toBe(before);
     expect(await f.vault.getSession(ORIGIN)).toBeDefined();
+  });
+});
+
+describe("quotas and the stored format", () => {
+  it("limits the key pairs and sessions one origin may hold, with FORBIDDEN", async () => {
+    for (let i = 0; i < 32; i++) await login(f, `s${i}`);
+    await expect(login(f, "one-more")).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("32 sessions") });
+    for (let i = 33; i < 64; i++) await f.vault.createApiKeyPair(ORIGIN);
+    await expect(f.vault.createApiKeyPair(ORIGIN)).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("64 key pairs") });
+    // Another origin is not affected.
+    await expect(login(f, "a", OTHER_ORIGIN)).resolves.toMatch(/^0[23]/);
+  });
+
+  it("marks storage with its format version and refuses data from a newer vault", async () => {
+    await login(f);
+    expect(f.store.data.get("schema")).toEqual({ version: 1 });
+    f.store.data.set("schema", { version: 2 });
+    await expect(f.restart().vault.getSession(ORIGIN)).rejects.toMatchObject({ code: "API_KEY_STORAGE_UNAVAILABLE" });
   });
 });

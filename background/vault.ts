@@ -18,6 +18,9 @@ import { parseSessionJwt, type ParsedSession } from "../shared/session-jwt.ts";
 import type { RefreshSessionInput, StoreSessionInput } from "../shared/validate.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
 import { isKeyPairRecord, type KeyPairRecord, type Keystore } from "./keystore.ts";
+import { QUOTAS, quotaExceeded } from "./quotas.ts";
+import { SETTINGS_STORAGE_KEY } from "./settings.ts";
+import { migrateStorage, SCHEMA_KEY } from "./storage-schema.ts";
 
 /** A key pair made by `createApiKeyPair` waits this long for its `storeSession` before it may be swept. */
 export const LOGIN_KEY_GRACE_MS = 10 * 60_000;
@@ -93,6 +96,10 @@ export class Vault {
 
   createApiKeyPair(origin: string): Promise<string> {
     return this.locked(origin, async (state) => {
+      const held = [...state.keyPairs.values()].filter((keyPair) => keyPair.origin === origin).length;
+      if (held >= QUOTAS.keyPairsPerOrigin) {
+        throw quotaExceeded(`${origin} holds ${held} key pairs, the most a site may; clear unused key pairs or sessions first`);
+      }
       const record = await this.deps.keystore.generate(origin, "login", this.deps.now());
       await this.deps.store.set({ [keyPairStorageKey(record.publicKey)]: record });
       state.keyPairs.set(record.publicKey, record);
@@ -113,6 +120,9 @@ export class Vault {
       const session: Session = { ...parsed, expirationSeconds: String(remaining) };
       const stored: StoredSession = { session, apiBaseUrl: input.apiBaseUrl ?? (await this.deps.defaultApiBaseUrl()), storedAt: now };
       const replaced = record.sessions[input.sessionKey];
+      if (!replaced && Object.keys(record.sessions).length >= QUOTAS.sessionsPerOrigin) {
+        throw quotaExceeded(`${origin} has ${QUOTAS.sessionsPerOrigin} sessions, the most a site may; clear one first`);
+      }
       const next: OriginRecord = { ...record, sessions: { ...record.sessions, [input.sessionKey]: stored }, activeSessionKey: input.sessionKey };
       await this.writeOrigin(state, origin, next, replaced ? [replaced.session.publicKey!] : []);
       this.deps.emit(origin, { type: "sessionStored", detail: { sessionKey: input.sessionKey, session } });
@@ -290,6 +300,7 @@ export class Vault {
   private load(): Promise<State> {
     this.state ??= this.readState().catch((error: unknown) => {
       this.state = undefined;
+      if (error instanceof TurnkeyError) throw error;
       throw new TurnkeyError(`Vault storage is unavailable: ${String(error)}`, "API_KEY_STORAGE_UNAVAILABLE", error);
     });
     return this.state;
@@ -297,13 +308,17 @@ export class Vault {
 
   private async readState(): Promise<State> {
     const state: State = { origins: new Map(), keyPairs: new Map() };
-    for (const [key, value] of Object.entries(await this.deps.store.getAll())) {
+    const items = await migrateStorage(this.deps.store, await this.deps.store.getAll());
+    for (const [key, value] of Object.entries(items)) {
+      if (key === SCHEMA_KEY || key === SETTINGS_STORAGE_KEY) continue;
       if (key.startsWith(ORIGIN_PREFIX)) {
         if (isOriginRecord(value)) state.origins.set(key.slice(ORIGIN_PREFIX.length), value);
         else this.deps.report?.(`skipped an unreadable session record: ${key}`);
       } else if (key.startsWith(KEY_PAIR_PREFIX)) {
         if (isKeyPairRecord(value) && keyPairStorageKey(value.publicKey) === key) state.keyPairs.set(value.publicKey, value);
         else this.deps.report?.(`skipped an unreadable key pair record: ${key}`);
+      } else {
+        this.deps.report?.(`skipped a foreign record: ${key}`);
       }
     }
     // Nothing is in flight in a worker that just started: refresh key pairs that no session took
