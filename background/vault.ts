@@ -81,6 +81,11 @@ function isOriginRecord(value: unknown): value is OriginRecord {
   );
 }
 
+/** A session by key: own properties only, so "__proto__" or "toString" never finds anything. */
+function sessionAt(record: OriginRecord | undefined, sessionKey: string | undefined): StoredSession | undefined {
+  return record !== undefined && sessionKey !== undefined && Object.hasOwn(record.sessions, sessionKey) ? record.sessions[sessionKey] : undefined;
+}
+
 const noSession = (sessionKey: string | undefined) =>
   new TurnkeyError(sessionKey === undefined ? "No active session found" : `No active session found: ${sessionKey}`, "NO_SESSION_FOUND");
 
@@ -119,7 +124,7 @@ export class Vault {
       const record = this.originRecord(state, origin);
       const session: Session = { ...parsed, expirationSeconds: String(remaining) };
       const stored: StoredSession = { session, apiBaseUrl: input.apiBaseUrl ?? (await this.deps.defaultApiBaseUrl()), storedAt: now };
-      const replaced = record.sessions[input.sessionKey];
+      const replaced = sessionAt(record, input.sessionKey);
       if (!replaced && Object.keys(record.sessions).length >= QUOTAS.sessionsPerOrigin) {
         throw quotaExceeded(`${origin} has ${QUOTAS.sessionsPerOrigin} sessions, the most a site may; clear one first`);
       }
@@ -132,7 +137,7 @@ export class Vault {
   async getSession(origin: string, sessionKey?: string): Promise<Session | undefined> {
     const record = (await this.load()).origins.get(origin);
     const key = sessionKey ?? record?.activeSessionKey;
-    return key === undefined ? undefined : record?.sessions[key]?.session;
+    return sessionAt(record, key)?.session;
   }
 
   async getAllSessions(origin: string): Promise<Record<string, Session> | undefined> {
@@ -144,7 +149,7 @@ export class Vault {
   setActiveSession(origin: string, sessionKey: string): Promise<void> {
     return this.locked(origin, async (state) => {
       const record = this.originRecord(state, origin);
-      if (!record.sessions[sessionKey]) throw noSession(sessionKey);
+      if (!sessionAt(record, sessionKey)) throw noSession(sessionKey);
       if (record.activeSessionKey !== sessionKey) await this.writeOrigin(state, origin, { ...record, activeSessionKey: sessionKey }, []);
     });
   }
@@ -156,7 +161,7 @@ export class Vault {
   clearSession(origin: string, sessionKey: string, reason: "sessionCleared" | "sessionExpired" = "sessionCleared"): Promise<void> {
     return this.locked(origin, async (state) => {
       const record = this.originRecord(state, origin);
-      const stored = record.sessions[sessionKey];
+      const stored = sessionAt(record, sessionKey);
       if (!stored) return;
       const { [sessionKey]: _removed, ...sessions } = record.sessions;
       const next: OriginRecord = { v: 1, sessions };
@@ -191,7 +196,7 @@ export class Vault {
     const state = await this.load();
     const record = state.origins.get(origin);
     const key = sessionKey ?? record?.activeSessionKey;
-    const stored = key === undefined ? undefined : record?.sessions[key];
+    const stored = sessionAt(record, key);
     if (!stored) throw noSession(key);
     if (stored.session.expiry * 1000 <= this.deps.now()) throw new TurnkeyError(`Session ${key} has expired`, "SESSION_EXPIRED");
     const keyPair = this.ownKeyPair(state, origin, stored.session.publicKey!);
@@ -212,7 +217,7 @@ export class Vault {
   }
 
   async storedSession(origin: string, sessionKey: string): Promise<StoredSession | undefined> {
-    return (await this.load()).origins.get(origin)?.sessions[sessionKey];
+    return sessionAt((await this.load()).origins.get(origin), sessionKey);
   }
 
   // ---- the three steps of a refresh (see refresh.ts) ----
@@ -222,7 +227,7 @@ export class Vault {
     return this.locked(origin, async (state) => {
       const record = this.originRecord(state, origin);
       const sessionKey = input.sessionKey ?? record.activeSessionKey;
-      const previous = sessionKey === undefined ? undefined : record.sessions[sessionKey];
+      const previous = sessionAt(record, sessionKey);
       if (sessionKey === undefined || !previous) throw noSession(sessionKey);
       const signer = this.ownKeyPair(state, origin, previous.session.publicKey!);
       if (!signer) throw new TurnkeyError(`The vault no longer holds the key pair of session ${sessionKey}`, "INVALID_REQUEST");
@@ -281,7 +286,7 @@ export class Vault {
     }
     if (parsed.publicKey !== ticket.newKeyPair.publicKey) throw new TurnkeyError("Turnkey returned a session for a different public key", "BAD_RESPONSE");
     const record = this.originRecord(state, ticket.origin);
-    if (record.sessions[ticket.sessionKey]?.session.token !== ticket.previous.session.token) {
+    if (sessionAt(record, ticket.sessionKey)?.session.token !== ticket.previous.session.token) {
       throw new TurnkeyError(`Session ${ticket.sessionKey} was cleared or replaced while it was being refreshed`, "NO_SESSION_FOUND");
     }
     const session: Session = { ...parsed, expirationSeconds };

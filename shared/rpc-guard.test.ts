@@ -52,3 +52,18 @@ describe("inspectCall", () => {
     }
   });
 });
+
+describe("inspectCall, property-based", () => {
+  it("never lets through anything but APPLY of an allowed method with plain copied arguments", async () => {
+    const fc = (await import("fast-check")).default;
+    fc.assert(
+      fc.property(fc.anything({ withNullPrototype: true, withMap: true, withSet: true, withTypedArray: true }), (data) => {
+        const verdict = inspectCall(data, METHODS);
+        if (!verdict.ok) return verdict.error.code === "VALIDATION_ERROR";
+        const { message } = verdict;
+        return message.type === "APPLY" && METHODS.includes(message.path[0]) && message.argumentList !== (data as { argumentList: unknown }).argumentList;
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+});

@@ -46,10 +46,14 @@ function arity(args: readonly unknown[], max: number, what: string): void {
   if (args.length > max) fail(`${what} takes at most ${max} argument${max === 1 ? "" : "s"}`);
 }
 
+/** Names that mean something to every JS object; never session keys. */
+const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
 export function sessionKey(value: unknown, what = "sessionKey"): string {
   if (typeof value !== "string" || value.length === 0 || value.length > MAX_SESSION_KEY_LENGTH) {
     fail(`${what} must be a non-empty string of at most ${MAX_SESSION_KEY_LENGTH} characters`);
   }
+  if (RESERVED_KEYS.has(value)) fail(`${what} may not be "${value}"`);
   return value;
 }
 
