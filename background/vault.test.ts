@@ -142,3 +142,12 @@ describe("quotas and the stored format", () => {
     await expect(f.restart().vault.getSession(ORIGIN)).rejects.toMatchObject({ code: "API_KEY_STORAGE_UNAVAILABLE" });
   });
 });
+
+describe("origins", () => {
+  it("treats http:// and https:// of one host as two vaults", async () => {
+    await login(f, "@turnkey/session/v3", "https://a.test");
+    expect(await f.vault.getSession("http://a.test")).toBeUndefined();
+    await expect(f.vault.stamp("http://a.test", "{}")).rejects.toMatchObject({ code: "NO_SESSION_FOUND" });
+    await expect(f.vault.setActiveSession("https://a.test", "__proto__")).rejects.toMatchObject({ code: "NO_SESSION_FOUND" });
+  });
+});

@@ -4,13 +4,13 @@
  * without the page's exception crossing into Node. Plus `login` (createApiKeyPair → mint at the
  * stand-in → storeSession, as a dApp logs in) and `vaultStorage` (what the extension stores).
  */
-import type { Page } from "@playwright/test";
+import type { Frame, Page } from "@playwright/test";
 import type { Standin } from "../standin/server.ts";
 import type { VaultBrowser } from "./browser.ts";
 
 export type Outcome<T = unknown> = { ok: true; value: T } | { ok: false; error: { name: string; code?: string; message: string; isError: boolean } };
 
-export function call<T = unknown>(page: Page, method: string, ...args: unknown[]): Promise<Outcome<T>> {
+export function call<T = unknown>(page: Page | Frame, method: string, ...args: unknown[]): Promise<Outcome<T>> {
   return page.evaluate(
     async ([method, args]) => {
       try {
@@ -26,7 +26,7 @@ export function call<T = unknown>(page: Page, method: string, ...args: unknown[]
 }
 
 /** The value of a call that must succeed; throws with the vault's error otherwise. */
-export async function value<T = unknown>(page: Page, method: string, ...args: unknown[]): Promise<T> {
+export async function value<T = unknown>(page: Page | Frame, method: string, ...args: unknown[]): Promise<T> {
   const outcome = await call<T>(page, method, ...args);
   if (!outcome.ok) throw new Error(`${method} failed: ${outcome.error.code} ${outcome.error.message}`);
   return outcome.value;
@@ -41,7 +41,7 @@ export interface LoginResult {
 
 /** Logs the page in: a key pair in the vault, a first session minted for it, stored. */
 export async function login(
-  page: Page,
+  page: Page | Frame,
   standin: Standin,
   options: { sessionKey?: string; organizationId?: string; userId?: string; expirationSeconds?: number } = {},
 ): Promise<LoginResult> {
