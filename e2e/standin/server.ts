@@ -1,0 +1,241 @@
+/**
+ * A local stand-in for the Turnkey API (node:http, loopback only), for tests.
+ *
+ * It serves `stamp_login`, `get_activity` and `whoami` the way Turnkey does (stamp verification,
+ * API-key lifetimes and limits, session JWTs, Turnkey-shaped errors), records every API request,
+ * and lets tests mint first sessions and inject faults, in process or over `/__standin/`.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ActivityStore } from "./activities.ts";
+import { CONTROL_PREFIX, handleControlRequest } from "./control.ts";
+import { Directory } from "./directory.ts";
+import { ApiError, bodyTooLarge, errorForHttpStatus, internalError, routeNotFound } from "./errors.ts";
+import { type Fault, FaultQueue } from "./faults.ts";
+import { answerPreflight, flattenHeaders, MAX_BODY_BYTES, readBody, send } from "./http-utils.ts";
+import { type ApiState, handleApiRequest } from "./public-api.ts";
+import { type MintOptions, mintSession } from "./sessions.ts";
+import { createNotarizer } from "./session-jwt.ts";
+import { peekStampPublicKey } from "./stamp-verify.ts";
+
+export type { Fault } from "./faults.ts";
+export type { MintOptions, MintResult } from "./sessions.ts";
+
+export interface StandinOptions {
+  /** 0 = random. */
+  port?: number;
+  /** Default "127.0.0.1". */
+  host?: string;
+}
+
+export interface ReceivedRequest {
+  path: string;
+  method: string;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  rawBody: string;
+  /** The parsed body, or undefined if it is not JSON. */
+  body: unknown;
+  /** The `publicKey` the X-Stamp names, if it can be read. */
+  stampPublicKey?: string;
+  /** The HTTP status answered; 0 while unanswered or when the connection was dropped. */
+  status: number;
+  /** When it arrived, epoch milliseconds. */
+  at: number;
+}
+
+export interface ApiKeyInfo {
+  publicKey: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** Epoch milliseconds. */
+  expiresAt?: number;
+  invalidated: boolean;
+}
+
+export interface Standin {
+  /** "http://127.0.0.1:<port>" */
+  url: string;
+  /** Compressed P-256 hex of the key that signs session JWTs. */
+  notarizerPublicKey: string;
+  close(): Promise<void>;
+  /** A session for a key pair the test made, as a first login gives it. */
+  mint(opts: MintOptions): { session: string; organizationId: string; userId: string };
+  requests(filter?: { path?: string }): ReceivedRequest[];
+  inject(fault: Fault): void;
+  /** Forgets organizations, users, keys, activities, requests and faults. */
+  reset(): void;
+  apiKeys(userId: string): ApiKeyInfo[];
+}
+
+const API_PREFIX = "/public/v1/";
+
+export async function startStandin(opts: StandinOptions = {}): Promise<Standin> {
+  const host = opts.host ?? "127.0.0.1";
+  const state: ApiState = {
+    directory: new Directory(),
+    activities: new ActivityStore(),
+    notarizer: createNotarizer(),
+  };
+  const faults = new FaultQueue();
+  let received: ReceivedRequest[] = [];
+  const closing = new AbortController();
+
+  async function serveApi(request: IncomingMessage, response: ServerResponse, path: string) {
+    const headers = flattenHeaders(request);
+    const record: ReceivedRequest = {
+      path,
+      method: request.method ?? "",
+      headers,
+      rawBody: "",
+      body: undefined,
+      stampPublicKey: peekStampPublicKey(headers["x-stamp"]),
+      status: 0,
+      at: Date.now(),
+    };
+    received.push(record);
+
+    const { bytes, tooLarge } = await readBody(request);
+    record.rawBody = bytes.toString("utf8");
+    record.body = parseJsonOrUndefined(record.rawBody);
+
+    const fault = faults.take(path);
+    if (fault?.delayMs) {
+      try {
+        await sleep(fault.delayMs, undefined, { signal: closing.signal });
+      } catch {
+        return; // closing: the connection is being torn down
+      }
+    }
+    if (fault?.drop) {
+      request.socket.destroy();
+      return;
+    }
+
+    let reply: Reply;
+    if (fault?.status !== undefined) {
+      reply = { status: fault.status, body: fault.body ?? errorForHttpStatus(fault.status).body() };
+    } else if (tooLarge) {
+      reply = errorReply(bodyTooLarge(MAX_BODY_BYTES));
+    } else {
+      reply = attempt(() =>
+        handleApiRequest(state, {
+          path,
+          method: record.method,
+          stampHeader: headers["x-stamp"],
+          rawBody: bytes,
+          fault,
+          now: Date.now(),
+        }),
+      );
+    }
+    if (send(response, reply.status, reply.body)) record.status = reply.status;
+  }
+
+  async function serveControl(request: IncomingMessage, response: ServerResponse, url: URL) {
+    const { bytes, tooLarge } = await readBody(request);
+    const reply = tooLarge
+      ? errorReply(bodyTooLarge(MAX_BODY_BYTES))
+      : attempt(() => handleControlRequest(standin, request.method ?? "", url, bytes));
+    send(response, reply.status, reply.body);
+  }
+
+  async function route(request: IncomingMessage, response: ServerResponse) {
+    const url = new URL(request.url ?? "/", "http://standin.invalid");
+    if (request.method === "OPTIONS") {
+      answerPreflight(request, response);
+    } else if (url.pathname.startsWith(API_PREFIX)) {
+      await serveApi(request, response, url.pathname);
+    } else if (url.pathname.startsWith(CONTROL_PREFIX)) {
+      await serveControl(request, response, url);
+    } else {
+      const notFound = errorReply(routeNotFound());
+      send(response, notFound.status, notFound.body);
+    }
+  }
+
+  const server = createServer((request, response) => {
+    route(request, response).catch((error: unknown) => {
+      console.error("turnkey stand-in: request failed", error);
+      response.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  let closed: Promise<void> | undefined;
+  const standin: Standin = {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    notarizerPublicKey: state.notarizer.publicKey,
+
+    close() {
+      closed ??= new Promise<void>((resolve, reject) => {
+        closing.abort();
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+
+    mint(options) {
+      return mintSession(state.directory, state.notarizer, options, Date.now());
+    },
+
+    requests(filter) {
+      return received
+        .filter((r) => filter?.path === undefined || r.path === filter.path)
+        .map((r) => ({ ...r, headers: { ...r.headers } }));
+    },
+
+    inject(fault) {
+      faults.add(fault);
+    },
+
+    reset() {
+      state.directory.clear();
+      state.activities.clear();
+      faults.clear();
+      received = [];
+    },
+
+    apiKeys(userId) {
+      return (state.directory.user(userId)?.apiKeys ?? []).map((key) => ({ ...key }));
+    },
+  };
+  return standin;
+}
+
+interface Reply {
+  status: number;
+  body: string;
+}
+
+/** 200 with `handle`'s result as JSON, or the error it throws as Turnkey would send it. */
+function attempt(handle: () => unknown): Reply {
+  try {
+    return { status: 200, body: JSON.stringify(handle()) };
+  } catch (error) {
+    return errorReply(error);
+  }
+}
+
+function errorReply(error: unknown): Reply {
+  if (error instanceof ApiError) return { status: error.httpStatus, body: error.body() };
+  console.error("turnkey stand-in: unexpected error", error);
+  return errorReply(internalError());
+}
+
+function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

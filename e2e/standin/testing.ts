@@ -1,0 +1,100 @@
+/**
+ * Helpers for the stand-in's own tests: key pairs, Turnkey clients, hand-made stamps and raw
+ * requests.
+ */
+import { p256 } from "@noble/curves/nist.js";
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { ApiKeyStamper } from "@turnkey/api-key-stamper";
+import { TurnkeyClient, TurnkeyRequestError } from "@turnkey/http";
+import { expect } from "vitest";
+import type { Standin } from "./server.ts";
+
+export interface KeyPair {
+  /** Compressed P-256, hex. */
+  publicKey: string;
+  /** 32-byte scalar, hex. */
+  privateKey: string;
+}
+
+export function newKeyPair(): KeyPair {
+  const secretKey = p256.utils.randomSecretKey();
+  return { privateKey: bytesToHex(secretKey), publicKey: bytesToHex(p256.getPublicKey(secretKey, true)) };
+}
+
+/** `@turnkey/http`'s client stamping with `@turnkey/api-key-stamper`, as a real dApp would. */
+export function clientFor(standin: Standin, keyPair: KeyPair): TurnkeyClient {
+  const stamper = new ApiKeyStamper({ apiPublicKey: keyPair.publicKey, apiPrivateKey: keyPair.privateKey });
+  return new TurnkeyClient({ baseUrl: standin.url }, stamper);
+}
+
+/** A client whose stamper returns whatever `stamp` makes of the payload. */
+export function clientWithStamper(standin: Standin, stamp: (payload: string) => string): TurnkeyClient {
+  return new TurnkeyClient(
+    { baseUrl: standin.url },
+    { stamp: async (payload) => ({ stampHeaderName: "X-Stamp", stampHeaderValue: stamp(payload) }) },
+  );
+}
+
+export function stampLoginBody(
+  organizationId: string,
+  parameters: { publicKey: string; expirationSeconds?: string; invalidateExisting?: boolean },
+) {
+  return {
+    parameters: { expirationSeconds: "900", invalidateExisting: false, ...parameters },
+    organizationId,
+    timestampMs: String(Date.now()),
+    type: "ACTIVITY_TYPE_STAMP_LOGIN" as const,
+  };
+}
+
+/** An X-Stamp value made by hand; `highS` flips the signature's s to n − s. */
+export function stampHeader(keyPair: KeyPair, payload: string, opts: { highS?: boolean } = {}): string {
+  const message = new TextEncoder().encode(payload);
+  const { r, s } = p256.Signature.fromBytes(p256.sign(message, hexToBytes(keyPair.privateKey)));
+  const signature = new p256.Signature(r, opts.highS ? p256.Point.CURVE().n - s : s);
+  const stamp = {
+    publicKey: keyPair.publicKey,
+    scheme: "SIGNATURE_SCHEME_TK_API_P256",
+    signature: signature.toHex("der"),
+  };
+  return Buffer.from(JSON.stringify(stamp)).toString("base64url");
+}
+
+/** POSTs `rawBody` as is, with an optional X-Stamp. */
+export async function post(
+  standin: Standin,
+  path: string,
+  rawBody: string,
+  stamp?: string,
+): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
+  const response = await fetch(standin.url + path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...(stamp === undefined ? {} : { "X-Stamp": stamp }) },
+    body: rawBody,
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown>, headers: response.headers };
+}
+
+/** The claims of a JWT, decoded as base64url. */
+export function jwtClaims(jwt: string): Record<string, unknown> {
+  const [, payload] = jwt.split(".");
+  return JSON.parse(Buffer.from(payload ?? "", "base64url").toString("utf8")) as Record<string, unknown>;
+}
+
+/** Awaits a rejection that must be a `TurnkeyRequestError` with this gRPC code and message part. */
+export async function expectTurnkeyError(
+  promise: Promise<unknown>,
+  code: number,
+  messagePart: string,
+): Promise<TurnkeyRequestError> {
+  const error = await promise.then(
+    () => expect.fail("expected the request to be refused"),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TurnkeyRequestError);
+  const requestError = error as TurnkeyRequestError;
+  expect(requestError.code).toBe(code);
+  expect(requestError.message).toContain(`Turnkey error ${code}: `);
+  expect(requestError.message).toContain(messagePart);
+  return requestError;
+}
