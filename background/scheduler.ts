@@ -10,6 +10,7 @@
  */
 import type { VaultEvent, VaultSettings } from "../shared/protocol.ts";
 import { toTurnkeyError } from "../shared/errors.ts";
+import { coalesce } from "./coalesce.ts";
 import { planSession, retryDelay } from "./refresh-plan.ts";
 import { slotOf, type RefreshStatuses } from "./refresh-statuses.ts";
 import type { Refresher } from "./refresh.ts";
@@ -44,42 +45,12 @@ async function inPool(tasks: (() => Promise<void>)[], width: number): Promise<vo
 }
 
 export class Scheduler {
-  private pass: Promise<void> | undefined;
-  private passAgain = false;
-  private arming: Promise<void> | undefined;
-  private armAgain = false;
+  /** Runs a pass now; a call during a pass runs one more after it. */
+  readonly run = coalesce(() => this.runPass());
+  /** Re-arms the alarm for the next session that needs attention (coalesced). */
+  readonly reschedule = coalesce(() => this.arm());
 
   constructor(private readonly deps: SchedulerDeps) {}
-
-  /** Runs a pass now; a call during a pass runs one more after it. */
-  run(): Promise<void> {
-    if (this.pass) {
-      this.passAgain = true;
-      return this.pass;
-    }
-    this.pass = (async () => {
-      do {
-        this.passAgain = false;
-        await this.runPass();
-      } while (this.passAgain);
-    })().finally(() => (this.pass = undefined));
-    return this.pass;
-  }
-
-  /** Re-arms the alarm for the next session that needs attention (coalesced). */
-  reschedule(): Promise<void> {
-    if (this.arming) {
-      this.armAgain = true;
-      return this.arming;
-    }
-    this.arming = (async () => {
-      do {
-        this.armAgain = false;
-        await this.arm();
-      } while (this.armAgain);
-    })().finally(() => (this.arming = undefined));
-    return this.arming;
-  }
 
   private async runPass(): Promise<void> {
     const { vault, statuses, emit } = this.deps;

@@ -8,22 +8,17 @@
 import type { Page } from "@playwright/test";
 import { launchVault } from "../support/browser.ts";
 import { expect, openVaultPage, test } from "../support/fixtures.ts";
-import { keyPairKeys, login, value, vaultStorage } from "../support/vault-calls.ts";
+import { keyPairKeys, login, recordEvents, value, vaultStorage } from "../support/vault-calls.ts";
 
 const STAMP_LOGIN = "/public/v1/submit/stamp_login";
 
 test.beforeEach(({ standin }) => standin.reset());
 test.describe.configure({ timeout: 90_000 });
 
-async function recordEvents(page: Page): Promise<() => Promise<string[]>> {
-  await page.evaluate(() => {
-    const seen: string[] = ((window as unknown as { seen: string[] }).seen = []);
-    const vault = (window as unknown as { turnkeySession: EventTarget }).turnkeySession;
-    for (const type of ["sessionStored", "sessionRefreshed", "sessionExpiring", "sessionExpired", "sessionCleared"]) {
-      vault.addEventListener(type, () => seen.push(type));
-    }
-  });
-  return () => page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+/** The types of the vault events the page has received so far. */
+async function recordEventTypes(page: Page): Promise<() => Promise<string[]>> {
+  const read = await recordEvents(page);
+  return async () => (await read()).map((event) => event.type);
 }
 
 test("a session is refreshed by the alarm with no page open, with its original duration", async ({ vault, standin, dappServer, openDapp }) => {
@@ -46,7 +41,7 @@ test("a failing API is retried with backoff, then the session expires and its ta
   const tab1 = await openDapp(vault, originA);
   const tab2 = await openDapp(vault, originA);
   const other = await openDapp(vault, originB);
-  const [seen1, seen2, seenOther] = await Promise.all([recordEvents(tab1), recordEvents(tab2), recordEvents(other)]);
+  const [seen1, seen2, seenOther] = await Promise.all([recordEventTypes(tab1), recordEventTypes(tab2), recordEventTypes(other)]);
   standin.inject({ path: STAMP_LOGIN, status: 503, times: 1_000 });
   const first = await login(tab1, standin, { expirationSeconds: 16 });
 
@@ -68,7 +63,7 @@ test("with auto-refresh off, tabs get sessionExpiring before the session expires
   await worker.evaluate(() => chrome.storage.local.set({ settings: { autoRefresh: false } }));
   await vault.stopWorker();
   const page = await openDapp(vault, dappServer.origins[0]);
-  const seen = await recordEvents(page);
+  const seen = await recordEventTypes(page);
   await login(page, standin, { expirationSeconds: 12 });
   await expect.poll(seen, { timeout: 30_000 }).toEqual(["sessionStored", "sessionExpiring", "sessionExpired"]);
   expect(standin.requests({ path: STAMP_LOGIN })).toHaveLength(0);

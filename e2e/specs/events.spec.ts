@@ -2,26 +2,10 @@
  * Vault events reach every open tab of the session's origin, and no other origin, also after
  * the worker restarted (when the frame is reached through `tabs.sendMessage`, not its old port).
  */
-import type { Page } from "@playwright/test";
 import { expect, test } from "../support/fixtures.ts";
-import { login, value } from "../support/vault-calls.ts";
+import { login, recordEvents, value } from "../support/vault-calls.ts";
 
 test.beforeEach(({ standin }) => standin.reset());
-
-/** Starts recording vault events in the page; returns a reader of what arrived. */
-async function recordEvents(page: Page): Promise<() => Promise<{ type: string; sessionKey: string; hasToken: boolean }[]>> {
-  await page.evaluate(() => {
-    const seen: unknown[] = ((window as unknown as { seen: unknown[] }).seen = []);
-    const vault = (window as unknown as { turnkeySession: EventTarget }).turnkeySession;
-    for (const type of ["sessionStored", "sessionRefreshed", "sessionExpiring", "sessionExpired", "sessionCleared"]) {
-      vault.addEventListener(type, (event) => {
-        const detail = (event as CustomEvent).detail;
-        seen.push({ type, sessionKey: detail.sessionKey, hasToken: typeof detail.session?.token === "string" });
-      });
-    }
-  });
-  return () => page.evaluate(() => (window as unknown as { seen: { type: string; sessionKey: string; hasToken: boolean }[] }).seen);
-}
 
 test("events reach every tab of the origin and no other", async ({ vault, standin, dappServer, openDapp }) => {
   const [originA, originB] = dappServer.origins;

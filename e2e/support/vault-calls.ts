@@ -59,3 +59,25 @@ export async function vaultStorage(vault: VaultBrowser): Promise<Record<string, 
 }
 
 export const keyPairKeys = (storage: Record<string, unknown>) => Object.keys(storage).filter((key) => key.startsWith("keypair:")).sort();
+
+export interface RecordedEvent {
+  type: string;
+  sessionKey: string;
+  /** The event carried a session with its token (sessionStored, sessionRefreshed). */
+  hasToken: boolean;
+}
+
+/** Starts recording the vault's events in the page; returns a reader of what arrived so far. */
+export async function recordEvents(page: Page | Frame): Promise<() => Promise<RecordedEvent[]>> {
+  await page.evaluate(() => {
+    const seen: unknown[] = ((window as unknown as { seen: unknown[] }).seen = []);
+    const vault = (window as unknown as { turnkeySession: EventTarget }).turnkeySession;
+    for (const type of ["sessionStored", "sessionRefreshed", "sessionExpiring", "sessionExpired", "sessionCleared"]) {
+      vault.addEventListener(type, (event) => {
+        const detail = (event as CustomEvent).detail;
+        seen.push({ type, sessionKey: detail.sessionKey, hasToken: typeof detail.session?.token === "string" });
+      });
+    }
+  });
+  return () => page.evaluate(() => (window as unknown as { seen: RecordedEvent[] }).seen);
+}
