@@ -2,9 +2,11 @@
  * The object the background exposes to one page's port: each allow-listed vault method,
  * bound to the origin the browser reported for that port, with its arguments validated
  * before the vault sees them. A page never names an origin; it cannot reach another's vault.
+ * A page-stamped `refreshSession` asks this same port's frame to stamp (`FrameStamper`).
  */
 import { DEFAULT_SESSION_KEY, type VaultMethod } from "../shared/protocol.ts";
 import * as validate from "../shared/validate.ts";
+import type { FrameStamper } from "./frame-stamper.ts";
 import type { RateLimiter } from "./quotas.ts";
 import type { Refresher } from "./refresh.ts";
 import type { Vault } from "./vault.ts";
@@ -14,14 +16,14 @@ export type PageApi = Record<VaultMethod, (...args: unknown[]) => Promise<unknow
 /** Reads of the in-memory state: as cheap as a ping, so not rate-limited. */
 const FREE_METHODS = new Set<VaultMethod>(["getSession", "getAllSessions", "getActiveSessionKey"]);
 
-export function createPageApi(origin: string, vault: Vault, refresher: Refresher, limiter: RateLimiter): PageApi {
+export function createPageApi(origin: string, vault: Vault, refresher: Refresher, limiter: RateLimiter, frame?: FrameStamper): PageApi {
   const api: PageApi = {
     createApiKeyPair: async (...args) => {
       validate.noArgs(args, "createApiKeyPair");
       return vault.createApiKeyPair(origin);
     },
     storeSession: async (...args) => vault.storeSession(origin, validate.storeSessionArgs(args)),
-    refreshSession: async (...args) => refresher.refresh(origin, validate.refreshSessionArgs(args)),
+    refreshSession: async (...args) => refresher.refresh(origin, validate.refreshSessionArgs(args), frame),
     getSession: async (...args) => vault.getSession(origin, validate.optionalSessionKeyArgs(args, "getSession")),
     getAllSessions: async (...args) => {
       validate.noArgs(args, "getAllSessions");

@@ -2,7 +2,9 @@
  * Who may call what (vault-contract.md, "Who talks to whom"). A page's content script gets
  * the page API bound to the origin the browser reports for its frame; an extension page (the
  * popup) gets the privileged popup API; any other port is closed. Both are comlink `expose`s
- * behind `guardEndpoint`, so only allow-listed method calls reach them.
+ * behind `guardEndpoint`, so only allow-listed method calls reach them. A page port also carries
+ * that frame's stamp requests (`frameStamper`): the background asks for a passkey or wallet stamp
+ * only over the port of the frame whose `refreshSession` it serves.
  */
 import * as Comlink from "comlink";
 import browser, { type Runtime } from "webextension-polyfill";
@@ -11,6 +13,7 @@ import { PORT_NAMES, POPUP_METHODS, VAULT_METHODS } from "../shared/protocol.ts"
 import { guardEndpoint } from "../shared/rpc-guard.ts";
 import type { PopupApi } from "../shared/protocol.ts";
 import type { EventHub } from "./event-hub.ts";
+import { frameStamper } from "./frame-stamper.ts";
 import { createPageApi } from "./page-api.ts";
 import type { PopupNotifier } from "./popup-notifier.ts";
 import type { RateLimiter } from "./quotas.ts";
@@ -55,7 +58,8 @@ export function acceptConnections(deps: Connections): void {
     if (port.name === PORT_NAMES.page) {
       const origin = pageOrigin(port.sender, extensionId);
       if (origin === undefined) return port.disconnect();
-      Comlink.expose(createPageApi(origin, deps.vault, deps.refresher, deps.limiter), guardEndpoint(portEndpoint(port), VAULT_METHODS));
+      const frame = frameStamper(port);
+      Comlink.expose(createPageApi(origin, deps.vault, deps.refresher, deps.limiter, frame), guardEndpoint(portEndpoint(port), VAULT_METHODS));
       deps.events.attach(origin, port);
       return;
     }

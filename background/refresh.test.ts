@@ -1,16 +1,27 @@
 import { TurnkeyRequestError } from "@turnkey/http";
 import { beforeEach, describe, expect, it } from "vitest";
 import { base64UrlDecode, utf8Decode } from "../shared/bytes.ts";
-import type { VaultSettings } from "../shared/protocol.ts";
+import { TurnkeyError } from "../shared/errors.ts";
+import type { PageStamperType, Stamp, VaultSettings } from "../shared/protocol.ts";
 import { refreshSessionArgs } from "../shared/validate.ts";
+import type { FrameStamper } from "./frame-stamper.ts";
 import { defaultSettings } from "./settings.ts";
 import { Refresher, toRefreshError } from "./refresh.ts";
 import type { StampLoginRequest, TurnkeyApi } from "./turnkey-client.ts";
 import { keyPairKeys, login, ORIGIN, tokenFor, vaultFixture, type VaultFixture } from "./vault.fixture.ts";
 
+/** The public key an API-key stamp names, or undefined for another kind of stamp. */
+function apiKeyOf(stamp: Stamp): string | undefined {
+  try {
+    return JSON.parse(utf8Decode(base64UrlDecode(stamp.stampHeaderValue))).publicKey;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A fake Turnkey that records each stamp_login, answers with a token for the new key, and can be held or made to fail. */
 class FakeTurnkey implements TurnkeyApi {
-  calls: { request: StampLoginRequest; stampedBy: string }[] = [];
+  calls: { request: StampLoginRequest; stamp: Stamp; stampedBy: string | undefined; pollsStampedBy: string | undefined }[] = [];
   failWith: unknown;
   private gate: Promise<void> | undefined;
   private open: (() => void) | undefined;
@@ -27,7 +38,8 @@ class FakeTurnkey implements TurnkeyApi {
 
   async stampLogin(request: StampLoginRequest) {
     const stamp = await request.stamper.stamp("{}");
-    this.calls.push({ request, stampedBy: JSON.parse(utf8Decode(base64UrlDecode(stamp.stampHeaderValue))).publicKey });
+    const pollStamp = await (request.pollStamper ?? request.stamper).stamp("{}");
+    this.calls.push({ request, stamp, stampedBy: apiKeyOf(stamp), pollsStampedBy: apiKeyOf(pollStamp) });
     await this.gate;
     if (this.failWith !== undefined) throw this.failWith;
     const session = tokenFor(request.parameters.publicKey, this.clock, Number(request.parameters.expirationSeconds), { organization_id: request.organizationId });
@@ -156,6 +168,101 @@ describe("refreshSession", () => {
     expect((await g.vault.getSession(ORIGIN))?.publicKey).toBe(oldKey);
     expect(keyPairKeys(g.store)).toEqual([`keypair:${oldKey}`]);
     expect(await g.vault.stamp(ORIGIN, "{}")).toHaveProperty("stampHeaderName");
+  });
+});
+
+/** A page frame's stampers, as `frameStamper` reaches them: records what it was asked, answers or refuses. */
+function fakeFrame(name: string, answer: (type: PageStamperType, payload: string) => Promise<Stamp> = async (type) => ({
+  stampHeaderName: type === "passkey" ? "X-Stamp-Webauthn" : "X-Stamp",
+  stampHeaderValue: `${type}-stamp-by-${name}`,
+})) {
+  const asked: { type: PageStamperType; payload: string }[] = [];
+  const frame: FrameStamper = {
+    frame: name,
+    stamp: (type, payload) => {
+      asked.push({ type, payload });
+      return answer(type, payload);
+    },
+  };
+  return { frame, asked };
+}
+
+describe("refreshSession with stampWith passkey or wallet", () => {
+  const refreshFrom = (frame: FrameStamper, params: Record<string, unknown>) => refresher.refresh(ORIGIN, refreshSessionArgs([params]), frame);
+
+  it("has the calling frame stamp the stamp_login, and the session's own key stamp the polls", async () => {
+    const oldKey = await login(f);
+    for (const stampWith of ["passkey", "wallet"] as const) {
+      const page = fakeFrame("tab-1");
+      const result = await refreshFrom(page.frame, { stampWith });
+      const call = turnkey.calls.at(-1)!;
+      expect(page.asked).toEqual([{ type: stampWith, payload: "{}" }]);
+      expect(call.stamp).toEqual({ stampHeaderName: stampWith === "passkey" ? "X-Stamp-Webauthn" : "X-Stamp", stampHeaderValue: `${stampWith}-stamp-by-tab-1` });
+      expect(call.request.organizationId).toBe("org-1");
+      const session = await f.vault.getSession(ORIGIN);
+      expect(session?.token).toBe(result.session);
+      expect(keyPairKeys(f.store)).toEqual([`keypair:${session!.publicKey}`]);
+    }
+    expect(turnkey.calls[0]!.pollsStampedBy).toBe(oldKey);
+    expect(turnkey.calls[1]!.pollsStampedBy).toBe(turnkey.calls[0]!.request.parameters.publicKey);
+  });
+
+  it("fails with INVALID_CONFIGURATION, making nothing, when no page can stamp (the popup, the alarm)", async () => {
+    await login(f);
+    const before = JSON.stringify([...f.store.data]);
+    await expect(refresh({ stampWith: "passkey" })).rejects.toMatchObject({ code: "INVALID_CONFIGURATION" });
+    expect(JSON.stringify([...f.store.data])).toBe(before);
+  });
+
+  it("on a refusal changes nothing stored, deletes the key pair it made, and never calls Turnkey", async () => {
+    await login(f);
+    const before = JSON.stringify([...f.store.data]);
+    for (const code of ["USER_CANCELED", "INVALID_CONFIGURATION", "TIMEOUT", "VALIDATION_ERROR", "REFRESH_SESSION_ERROR"] as const) {
+      const page = fakeFrame("tab-1", async () => {
+        expect(keyPairKeys(f.store)).toHaveLength(2); // the new key pair exists while the page stamps
+        throw new TurnkeyError(`refused (${code})`, code);
+      });
+      await expect(refreshFrom(page.frame, { stampWith: "passkey" })).rejects.toMatchObject({ code });
+      expect(JSON.stringify([...f.store.data])).toBe(before);
+    }
+    const mine = await f.vault.createApiKeyPair(ORIGIN);
+    const refusing = fakeFrame("tab-1", () => Promise.reject(new TurnkeyError("no", "USER_CANCELED")));
+    await expect(refreshFrom(refusing.frame, { stampWith: "wallet", publicKey: mine })).rejects.toMatchObject({ code: "USER_CANCELED" });
+    expect(f.store.data.has(`keypair:${mine}`)).toBe(true); // a caller's own key pair is kept
+    expect(turnkey.calls).toHaveLength(0);
+  });
+
+  it("coalesces identical calls of one frame; a call from another tab waits and is stamped by that tab", async () => {
+    await login(f);
+    turnkey.hold();
+    const tab1 = fakeFrame("tab-1");
+    const tab2 = fakeFrame("tab-2");
+    const first = refreshFrom(tab1.frame, { stampWith: "passkey" });
+    const same = refreshFrom(tab1.frame, { stampWith: "passkey" });
+    const other = refreshFrom(tab2.frame, { stampWith: "passkey" });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(tab1.asked).toHaveLength(1);
+    expect(tab2.asked).toHaveLength(0); // waits for tab 1's refresh
+    turnkey.release();
+    const [a, b, c] = await Promise.all([first, same, other]);
+    expect(a.session).toBe(b.session);
+    expect(c.session).not.toBe(a.session);
+    expect(tab2.asked).toHaveLength(1);
+    expect(turnkey.calls.map((call) => call.stamp.stampHeaderValue)).toEqual(["passkey-stamp-by-tab-1", "passkey-stamp-by-tab-2"]);
+    expect((await f.vault.getSession(ORIGIN))?.token).toBe(c.session);
+  });
+
+  it("keeps API-key refreshes from any frame in one flight, never asking a page", async () => {
+    await login(f);
+    turnkey.hold();
+    const tab1 = fakeFrame("tab-1");
+    const tab2 = fakeFrame("tab-2");
+    const calls = [refreshFrom(tab1.frame, {}), refreshFrom(tab2.frame, { stampWith: "api-key" }), refresh()];
+    await new Promise((r) => setTimeout(r, 10));
+    turnkey.release();
+    expect(new Set((await Promise.all(calls)).map((r) => r.session)).size).toBe(1);
+    expect(turnkey.calls).toHaveLength(1);
+    expect([...tab1.asked, ...tab2.asked]).toEqual([]);
   });
 });
 

@@ -6,12 +6,19 @@
  * share one request. Steps: validate against stored state and make the new key pair
  * (`Vault.beginRefresh`), call Turnkey, then store the new session or drop the new key pair
  * (`Vault.finishRefresh`). A failure changes nothing stored.
+ *
+ * `stampWith: "passkey" | "wallet"` (a page's own call only): the vault still builds the body and
+ * makes the new key pair; the calling frame's registered stamper stamps the `stamp_login`
+ * (`FrameStamper`), and the session's own key stamps the polls. Such a refresh coalesces only
+ * with identical calls of the same frame: a call from another tab waits, then runs its own,
+ * stamped by that tab.
  */
 import { TurnkeyError } from "../shared/errors.ts";
 import type { RefreshSessionResult, VaultSettings } from "../shared/protocol.ts";
 import type { RefreshSessionInput } from "../shared/validate.ts";
+import type { FrameStamper } from "./frame-stamper.ts";
 import { SingleFlight } from "./single-flight.ts";
-import type { TurnkeyApi } from "./turnkey-client.ts";
+import type { Stamper, TurnkeyApi } from "./turnkey-client.ts";
 import type { Vault } from "./vault.ts";
 
 /** Turnkey's messages for a stamping key it no longer accepts (turnkey-api.md §1, step 7). */
@@ -44,16 +51,19 @@ export class Refresher {
     private readonly observer?: RefreshObserver,
   ) {}
 
-  async refresh(origin: string, input: RefreshSessionInput): Promise<RefreshSessionResult> {
+  /** `caller`: the stampers of the page frame that asked; absent for the popup and the alarm. */
+  async refresh(origin: string, input: RefreshSessionInput, caller?: FrameStamper): Promise<RefreshSessionResult> {
     const sessionKey = input.sessionKey ?? (await this.vault.getActiveSessionKey(origin));
     if (sessionKey === undefined) throw new TurnkeyError("No active session found", "NO_SESSION_FOUND");
     const { defaultExpirationSeconds, requestTimeoutMs } = await this.settings();
     const resolved: RefreshSessionInput = { ...input, sessionKey, expirationSeconds: input.expirationSeconds ?? defaultExpirationSeconds };
-    const params = JSON.stringify([resolved.expirationSeconds, resolved.invalidateExisting, resolved.publicKey ?? null, resolved.stampWith]);
+    // A page-stamped refresh is its frame's own: it shares a flight only with that frame's identical calls.
+    const stampedBy = resolved.stampWith === "api-key" ? null : (caller?.frame ?? null);
+    const params = JSON.stringify([resolved.expirationSeconds, resolved.invalidateExisting, resolved.publicKey ?? null, resolved.stampWith, stampedBy]);
     return this.flights.run(`${origin}\n${sessionKey}`, params, async () => {
       this.observer?.started(origin, sessionKey);
       try {
-        const result = await this.run(origin, resolved, requestTimeoutMs);
+        const result = await this.run(origin, resolved, requestTimeoutMs, caller);
         this.observer?.finished(origin, sessionKey);
         return result;
       } catch (error) {
@@ -67,9 +77,12 @@ export class Refresher {
     return this.flights.isBusy(`${origin}\n${sessionKey}`);
   }
 
-  private async run(origin: string, input: RefreshSessionInput, timeoutMs: number): Promise<RefreshSessionResult> {
-    const ticket = await this.vault.beginRefresh(origin, input);
+  private async run(origin: string, input: RefreshSessionInput, timeoutMs: number, caller: FrameStamper | undefined): Promise<RefreshSessionResult> {
+    const ticket = await this.vault.beginRefresh(origin, input, caller !== undefined);
     const expirationSeconds = input.expirationSeconds!;
+    const sessionKeyStamper: Stamper = { stamp: (payload) => this.vault.stampWith(ticket.signer, payload) };
+    const { stampWith } = input;
+    const stamper: Stamper = stampWith === "api-key" || caller === undefined ? sessionKeyStamper : { stamp: (payload) => caller.stamp(stampWith, payload) };
     let result: RefreshSessionResult;
     try {
       const { session, activity } = await this.turnkey.stampLogin({
@@ -81,7 +94,8 @@ export class Refresher {
           invalidateExisting: input.invalidateExisting,
           ...(ticket.previous.session.sessionProfileId ? { sessionProfileId: ticket.previous.session.sessionProfileId } : {}),
         },
-        stamper: { stamp: (payload) => this.vault.stampWith(ticket.signer, payload) },
+        stamper,
+        pollStamper: sessionKeyStamper,
         timeoutMs,
       });
       result = { session, activity };

@@ -91,6 +91,23 @@ describe("stampLogin", () => {
     await expect(createTurnkeyApi(scriptedFetch([answer])).stampLogin(request())).rejects.toMatchObject({ code: "BAD_RESPONSE" });
   });
 
+  it("stamps the polls with pollStamper, and starts the deadline once the body is stamped", async () => {
+    let now = 0;
+    const { fetch, sent } = scriptedFetch([{ body: activity("ACTIVITY_STATUS_PENDING") }, { body: activity("ACTIVITY_STATUS_COMPLETED", "jwt") }]);
+    const api = createTurnkeyApi({ fetch, now: () => now, sleep: async (ms) => void (now += ms) });
+    const result = await api.stampLogin({
+      ...request(1_000),
+      // A passkey prompt that keeps its user for a minute, far past the request timeout.
+      stamper: { stamp: async () => ((now += 60_000), { stampHeaderName: "X-Stamp-Webauthn", stampHeaderValue: "{}" }) },
+      pollStamper: { stamp: async () => ({ stampHeaderName: "X-Stamp", stampHeaderValue: "session-key" }) },
+    });
+    expect(result.session).toBe("jwt");
+    expect(sent.map((s) => [s.url.split("/").pop(), s.headers["X-Stamp-Webauthn"] ?? s.headers["X-Stamp"]])).toEqual([
+      ["stamp_login", "{}"],
+      ["get_activity", "session-key"],
+    ]);
+  });
+
   it("treats FAILED and REJECTED activities as refresh errors", async () => {
     for (const status of ["ACTIVITY_STATUS_FAILED", "ACTIVITY_STATUS_REJECTED"]) {
       await expect(createTurnkeyApi(scriptedFetch([{ body: activity(status) }])).stampLogin(request())).rejects.toMatchObject({ code: "REFRESH_SESSION_ERROR" });

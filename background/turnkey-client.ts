@@ -7,6 +7,9 @@
  * service worker) and a deadline (the SDK's `request` has none, so a silent server would hang it).
  * Non-terminal activities are polled with `get_activity` until they end or the deadline passes.
  * Error replies surface as `@turnkey/http`'s `TurnkeyRequestError`, as the SDK would raise them.
+ * The `stamp_login` may be stamped by a page's passkey or wallet stamper, which can wait for its
+ * user: the deadline starts once it is stamped, and the polls are stamped by `pollStamper` (the
+ * session's own key) so that the user is asked once.
  */
 import { TurnkeyClient, TurnkeyRequestError, VERSION } from "@turnkey/http";
 import { TurnkeyError } from "../shared/errors.ts";
@@ -27,8 +30,11 @@ export interface StampLoginRequest {
   apiBaseUrl: string;
   organizationId: string;
   parameters: StampLoginParameters;
+  /** Stamps the `stamp_login` body. */
   stamper: Stamper;
-  /** The whole call, polls included, fails with `TIMEOUT` after this long. */
+  /** Stamps the `get_activity` polls; default `stamper`. */
+  pollStamper?: Stamper;
+  /** From the moment the body is stamped, the whole call, polls included, fails with `TIMEOUT` after this long. */
   timeoutMs: number;
 }
 
@@ -111,23 +117,22 @@ export function createTurnkeyApi(deps: TurnkeyApiDeps): TurnkeyApi {
   }
 
   return {
-    async stampLogin({ apiBaseUrl, organizationId, parameters, stamper, timeoutMs }) {
-      const deadline = now() + timeoutMs;
+    async stampLogin({ apiBaseUrl, organizationId, parameters, stamper, pollStamper, timeoutMs }) {
       const client = new TurnkeyClient({ baseUrl: apiBaseUrl }, stamper);
+      const pollClient = pollStamper ? new TurnkeyClient({ baseUrl: apiBaseUrl }, pollStamper) : client;
       // Field order is the SDK's; the stamp covers these exact bytes.
-      let activity = await send(
-        await client.stampStampLogin({
-          parameters,
-          organizationId,
-          timestampMs: String(now()),
-          type: "ACTIVITY_TYPE_STAMP_LOGIN",
-        }),
-        deadline,
-      );
+      const signed = await client.stampStampLogin({
+        parameters,
+        organizationId,
+        timestampMs: String(now()),
+        type: "ACTIVITY_TYPE_STAMP_LOGIN",
+      });
+      const deadline = now() + timeoutMs;
+      let activity = await send(signed, deadline);
       for (let wait = FIRST_POLL_MS; PENDING_STATUSES.has(activity.status); wait = Math.min(wait * 1.5, MAX_POLL_MS)) {
         if (now() + wait >= deadline) throw timeout();
         await sleep(wait);
-        activity = await send(await client.stampGetActivity({ organizationId, activityId: activity.id }), deadline);
+        activity = await send(await pollClient.stampGetActivity({ organizationId, activityId: activity.id }), deadline);
       }
       if (activity.status !== COMPLETED) {
         throw new TurnkeyError(`Turnkey activity ${activity.id} ended with status ${activity.status}`, "REFRESH_SESSION_ERROR");

@@ -222,8 +222,12 @@ export class Vault {
 
   // ---- the three steps of a refresh (see refresh.ts) ----
 
-  /** Checks the request against stored state and makes (or claims) the new key pair. */
-  beginRefresh(origin: string, input: RefreshSessionInput): Promise<RefreshTicket> {
+  /**
+   * Checks the request against stored state and makes (or claims) the new key pair.
+   * `pageCanStamp`: the call comes from a page, whose registered stamper can be asked for a
+   * passkey or wallet stamp; the popup and the alarm have none, so they refresh with the API key.
+   */
+  beginRefresh(origin: string, input: RefreshSessionInput, pageCanStamp = false): Promise<RefreshTicket> {
     return this.locked(origin, async (state) => {
       const record = this.originRecord(state, origin);
       const sessionKey = input.sessionKey ?? record.activeSessionKey;
@@ -234,8 +238,8 @@ export class Vault {
       if (previous.session.expiry * 1000 <= this.deps.now()) {
         throw new TurnkeyError(`Session ${sessionKey} has expired and can no longer be refreshed`, "SESSION_EXPIRED");
       }
-      if (input.stampWith !== "api-key") {
-        throw new TurnkeyError(`stampWith "${input.stampWith}" needs a stamper registered by the page, which this vault version does not support yet`, "INVALID_CONFIGURATION");
+      if (input.stampWith !== "api-key" && !pageCanStamp) {
+        throw new TurnkeyError(`stampWith "${input.stampWith}" needs the stamper registered by the calling page; only a page's own refreshSession can use it`, "INVALID_CONFIGURATION");
       }
 
       let newKeyPair: KeyPairRecord | undefined;

@@ -7,6 +7,8 @@
  * comlink `wrap` of a runtime port, opened when the page first uses the vault and reopened on
  * the next call after the worker restarted. Calls that change nothing are resent once if the
  * worker stopped under them; others fail with `SERVICE_UNAVAILABLE` rather than risk running twice.
+ * Beside comlink, stamp requests from the background and the page's replies pass through
+ * `StampRelay` (page stamping for `stampWith: "passkey" | "wallet"`).
  */
 import * as Comlink from "comlink";
 import browser from "webextension-polyfill";
@@ -19,17 +21,20 @@ import {
   VAULT_METHODS,
   WINDOW_MESSAGE_TAG,
   type Envelope,
+  type StampReply,
   type VaultApi,
   type VaultMethod,
 } from "../shared/protocol.ts";
 import { guardEndpoint } from "../shared/rpc-guard.ts";
+import { StampRelay } from "./stamp-relay.ts";
 
 installTurnkeyErrorHandler();
 
 /** A frame may hold a few page connections (a re-sent handshake, or junk from the page itself). */
 const MAX_PAGE_PORTS = 8;
 const pagePorts: MessagePort[] = [];
-let background: { endpoint: PortEndpoint; remote: Comlink.Remote<VaultApi> } | undefined;
+let background: { port: browser.Runtime.Port; endpoint: PortEndpoint; remote: Comlink.Remote<VaultApi> } | undefined;
+const stamps = new StampRelay();
 
 function toPage(envelope: Envelope): void {
   for (const port of pagePorts) port.postMessage(envelope);
@@ -37,11 +42,27 @@ function toPage(envelope: Envelope): void {
 
 function vault(): Comlink.Remote<VaultApi> {
   if (!background || background.endpoint.closed) {
-    const endpoint = portEndpoint(browser.runtime.connect({ name: PORT_NAMES.page }));
+    const port = browser.runtime.connect({ name: PORT_NAMES.page });
+    const endpoint = portEndpoint(port);
     endpoint.onEvent((event) => toPage({ channel: "event", event }));
-    background = { endpoint, remote: Comlink.wrap<VaultApi>(endpoint) };
+    port.onMessage.addListener((message: unknown) => stamps.fromBackground(message, (reply) => toBackground(port, reply)));
+    background = { port, endpoint, remote: Comlink.wrap<VaultApi>(endpoint) };
   }
   return background.remote;
+}
+
+/** A stamp reply goes back over the runtime port the request came on (a dead one drops it: its request died with it). */
+function toBackground(port: browser.Runtime.Port, reply: StampReply): void {
+  try {
+    port.postMessage(reply);
+  } catch {
+    // the worker stopped: the refresh that asked is gone
+  }
+}
+
+/** A page's reply goes to the background's current port; a worker that restarted meanwhile ignores it. */
+function replyFromPage(reply: StampReply): void {
+  if (background && !background.endpoint.closed) toBackground(background.port, reply);
 }
 
 async function forward(method: VaultMethod, args: unknown[]): Promise<unknown> {
@@ -61,7 +82,12 @@ window.addEventListener("message", (event) => {
   const port = event.ports[0]!;
   // Each connection is served on its own, so a stray handshake cannot cut off the page script's.
   pagePorts.push(port);
-  if (pagePorts.length > MAX_PAGE_PORTS) pagePorts.shift()!.close();
+  if (pagePorts.length > MAX_PAGE_PORTS) {
+    const evicted = pagePorts.shift()!;
+    stamps.forget(evicted);
+    evicted.close();
+  }
+  port.addEventListener("message", ({ data }) => stamps.fromPage(port, data, replyFromPage));
   Comlink.expose(forwarder, guardEndpoint(port, VAULT_METHODS));
   port.postMessage({ channel: "ready" });
   vault(); // connect now, so that events reach a page that only listens

@@ -1,28 +1,48 @@
 /**
  * The page script (main world, `document_start`): defines `window.turnkeySession`.
  *
- * It holds no keys and no state: each method is a comlink call over a `MessagePort` to the
- * content script, opened on first use (so pages that never use the vault cost nothing but
- * this script). Events from the vault are dispatched on `window.turnkeySession`; the provider
- * is announced with `turnkeySession:announce` at start and on every `turnkeySession:request`.
+ * It holds no keys: each method is a comlink call over a `MessagePort` to the content script,
+ * opened on first use (so pages that never use the vault cost nothing but this script). Events
+ * from the vault are dispatched on `window.turnkeySession`; the provider is announced with
+ * `turnkeySession:announce` at start and on every `turnkeySession:request`. The one thing it
+ * keeps is the page's own stampers (`registerStamper`, see stamper-registry.ts): it tells the
+ * bridge which types it holds and answers the vault's stamp requests on the same port.
  */
 import * as Comlink from "comlink";
 import { installTurnkeyErrorHandler } from "../shared/comlink-errors.ts";
 import { TurnkeyError } from "../shared/errors.ts";
-import { VAULT_EVENT_TYPES, VAULT_INFO, VAULT_METHODS, WINDOW_MESSAGE_TAG, type VaultApi, type VaultEvent } from "../shared/protocol.ts";
+import {
+  VAULT_EVENT_TYPES,
+  VAULT_INFO,
+  VAULT_METHODS,
+  WINDOW_MESSAGE_TAG,
+  type PageStamperApi,
+  type PageStamperType,
+  type StamperAnnouncement,
+  type VaultApi,
+  type VaultEvent,
+} from "../shared/protocol.ts";
+import { StamperRegistry } from "./stamper-registry.ts";
 
 installTurnkeyErrorHandler();
 
-const provider = new EventTarget() as EventTarget & VaultApi;
-let remote: Promise<Comlink.Remote<VaultApi>> | undefined;
+interface Connection {
+  vault: Comlink.Remote<VaultApi>;
+  /** The port to the bridge, for the stamper messages that travel beside comlink's. */
+  port: MessagePort;
+}
+
+const provider = new EventTarget() as EventTarget & VaultApi & PageStamperApi;
+const stampers = new StamperRegistry();
+let connection: Promise<Connection> | undefined;
 
 function dispatchVaultEvent(event: VaultEvent): void {
   if (VAULT_EVENT_TYPES.includes(event?.type)) provider.dispatchEvent(new CustomEvent(event.type, { detail: event.detail }));
 }
 
 /** Opens the port to the content script; re-sends the handshake if the bridge starts later. */
-function connect(): Promise<Comlink.Remote<VaultApi>> {
-  remote ??= new Promise((resolve) => {
+function connect(): Promise<Connection> {
+  connection ??= new Promise((resolve) => {
     let port: MessagePort | undefined;
     let ready = false;
     const open = () => {
@@ -33,9 +53,11 @@ function connect(): Promise<Comlink.Remote<VaultApi>> {
         if (data?.channel === "ready" && !ready) {
           ready = true;
           window.removeEventListener("message", onBridgeReady);
-          resolve(Comlink.wrap<VaultApi>(current));
+          resolve({ vault: Comlink.wrap<VaultApi>(current), port: current });
         } else if (data?.channel === "event") {
           dispatchVaultEvent(data.event);
+        } else if (data?.channel === "stamp-request" && ready) {
+          void stampers.answer(data).then((reply) => reply && current.postMessage(reply));
         }
       });
       current.start();
@@ -47,11 +69,11 @@ function connect(): Promise<Comlink.Remote<VaultApi>> {
     window.addEventListener("message", onBridgeReady);
     open();
   });
-  return remote;
+  return connection;
 }
 
 async function call(method: keyof VaultApi, args: unknown[]): Promise<unknown> {
-  const vault = await connect();
+  const { vault } = await connect();
   try {
     return await (vault[method] as (...a: unknown[]) => Promise<unknown>)(...args);
   } catch (error) {
@@ -61,9 +83,24 @@ async function call(method: keyof VaultApi, args: unknown[]): Promise<unknown> {
   }
 }
 
+/** Tells the bridge which stamper types this page holds, so that it knows where stamp requests go. */
+async function announceStampers(types: PageStamperType[]): Promise<void> {
+  const { port } = await connect();
+  port.postMessage({ channel: "stampers", types } satisfies StamperAnnouncement);
+}
+
 for (const method of VAULT_METHODS) {
   Object.defineProperty(provider, method, { value: (...args: unknown[]) => call(method, args), enumerable: true });
 }
+// The stampers stay in this page: only the types they stamp for are told to the bridge.
+Object.defineProperty(provider, "registerStamper", {
+  value: async (...args: unknown[]) => announceStampers(stampers.register(args)),
+  enumerable: true,
+});
+Object.defineProperty(provider, "unregisterStamper", {
+  value: async (...args: unknown[]) => announceStampers(stampers.unregister(args)),
+  enumerable: true,
+});
 const addListener = provider.addEventListener.bind(provider);
 Object.defineProperty(provider, "addEventListener", {
   value: (...args: Parameters<EventTarget["addEventListener"]>) => {

@@ -5,7 +5,9 @@
  * and vault events beside them in `{ channel: "event" }` envelopes. comlink has no notion of a
  * port that dies: when the service worker stops, calls in flight would never settle. This
  * endpoint remembers the ids of requests it sent and, on disconnect, answers each of them with
- * a `SERVICE_UNAVAILABLE` error so every caller hears back.
+ * a `SERVICE_UNAVAILABLE` error so every caller hears back. Messages on other channels (the
+ * page-stamping `stamp-request` / `stamp-reply` of shared/protocol.ts) are not comlink's: this
+ * endpoint leaves them to the listeners that serve them on the same port.
  */
 import type { Endpoint } from "comlink";
 import type { Runtime } from "webextension-polyfill";

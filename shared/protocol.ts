@@ -33,7 +33,18 @@ export interface Session {
   scope?: string;
 }
 
-export type StampWith = "api-key" | "passkey" | "wallet";
+/** The stampers a page registers (`StamperType.Passkey`, `StamperType.Wallet` of `@turnkey/core`). */
+export type PageStamperType = "passkey" | "wallet";
+export const PAGE_STAMPER_TYPES: readonly PageStamperType[] = Object.freeze(["passkey", "wallet"]);
+
+/** Which stamper signs a refresh's `stamp_login`: the vault's session key (`StamperType.ApiKey`) or the page's. */
+export type StampWith = "api-key" | PageStamperType;
+
+/** The one header each page stamper may stamp with (turnkey-api.md §4); the background refuses any other. */
+export const PAGE_STAMP_HEADER_NAMES: Readonly<Record<PageStamperType, string>> = Object.freeze({
+  passkey: "X-Stamp-Webauthn",
+  wallet: "X-Stamp",
+});
 
 export interface StoreSessionParams {
   sessionToken: string;
@@ -63,7 +74,18 @@ export interface Stamp {
   stampHeaderValue: string;
 }
 
-/** What a page may call: `window.turnkeySession` minus the event methods. */
+/** `@turnkey/http`'s `TStamper`: what `registerStamper` takes (e.g. `WebauthnStamper`, `WalletStamper`). */
+export interface TStamper {
+  stamp(payload: string): Promise<Stamp>;
+}
+
+/** The page-only methods of `window.turnkeySession`: the stampers stay in the page, per document. */
+export interface PageStamperApi {
+  registerStamper(type: PageStamperType, stamper: TStamper): Promise<void>;
+  unregisterStamper(type: PageStamperType): Promise<void>;
+}
+
+/** What a page may call: `window.turnkeySession` minus the event and stamper methods. */
 export interface VaultApi {
   createApiKeyPair(): Promise<string>;
   storeSession(params: StoreSessionParams): Promise<void>;
@@ -125,6 +147,39 @@ export const VAULT_EVENT_TYPES: readonly VaultEventType[] = Object.freeze([
  * the popup, which then reads the list again) never mix.
  */
 export type Envelope = { channel: "rpc"; message: unknown } | { channel: "event"; event: VaultEvent } | { channel: "changed" };
+
+/**
+ * Page stamping (vault-contract.md, `stampWith`). comlink proxies cannot cross a runtime port,
+ * so the background asks the calling frame for a stamp with messages of its own, beside the
+ * envelopes above: background → bridge → page script `stamp-request`, and back `stamp-reply`.
+ * The page script tells its bridge which stamper types it holds with `stampers`.
+ */
+export interface StampRequest {
+  channel: "stamp-request";
+  /** Chosen by the background; a reply is only taken for a request still waiting on that port. */
+  requestId: string;
+  stampWith: PageStamperType;
+  /** The exact request body to stamp. */
+  payload: string;
+}
+
+/** Why a page gave no stamp: no stamper of that type, its user or wallet refused, it failed, or its result is no stamp. */
+export type StampRefusal = "no-stamper" | "user-canceled" | "failed" | "invalid-stamp";
+export const STAMP_REFUSALS: readonly StampRefusal[] = Object.freeze(["no-stamper", "user-canceled", "failed", "invalid-stamp"]);
+
+export type StampOutcome = { ok: true; stamp: Stamp } | { ok: false; reason: StampRefusal; message: string };
+
+export interface StampReply {
+  channel: "stamp-reply";
+  requestId: string;
+  outcome: StampOutcome;
+}
+
+/** Page script → bridge: the stamper types this page now holds (the whole set, after each change). */
+export interface StamperAnnouncement {
+  channel: "stampers";
+  types: PageStamperType[];
+}
 
 /** `runtime.Port` names; the background decides what a port may do by its name and sender. */
 export const PORT_NAMES = {

@@ -3,6 +3,7 @@
  * that run the stand-in in another process (e.g. the CLI) or drive it from a browser:
  *
  *   POST /__standin/mint          body = mint options → { session, organizationId, userId }
+ *   POST /__standin/credentials   body = a passkey or wallet key for a user → { ok: true }
  *   GET  /__standin/requests?path= → ReceivedRequest[]
  *   POST /__standin/faults        body = Fault → { ok: true }
  *   POST /__standin/reset         → { ok: true }
@@ -10,6 +11,7 @@
  *   GET  /__standin/info          → { url, notarizerPublicKey }
  */
 import { ApiError, GrpcCode } from "./errors.ts";
+import type { CredentialOptions } from "./credentials.ts";
 import type { Fault } from "./faults.ts";
 import type { MintOptions } from "./sessions.ts";
 import type { Standin } from "./server.ts";
@@ -40,6 +42,10 @@ export function handleControlRequest(
     case "POST /__standin/mint":
       // mint checks the options itself.
       return standin.mint(parseJson(rawBody) as MintOptions);
+    case "POST /__standin/credentials":
+      // registerCredential checks the options itself.
+      standin.registerCredential(parseJson(rawBody) as CredentialOptions);
+      return { ok: true };
     case "GET /__standin/requests": {
       const path = url.searchParams.get("path");
       return standin.requests(path === null ? undefined : { path });

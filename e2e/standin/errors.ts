@@ -87,6 +87,29 @@ export function badSignature(): ApiError {
   return unauthenticated("could not verify api key signature");
 }
 
+/** An `X-Stamp-Webauthn` header that is not JSON of four base64url strings (stand-in wording). */
+export function malformedWebauthnStamp(): ApiError {
+  return unauthenticated("malformed webauthn stamp");
+}
+
+/** A WebAuthn assertion that does not verify; `reason` says which check failed (stand-in wording). */
+export function badWebauthnAssertion(reason: string): ApiError {
+  return unauthenticated(`could not verify webauthn stamp: ${reason}`);
+}
+
+/** A WebAuthn credential the organization's users do not have (stand-in wording). */
+export function credentialNotFound(organizationId: string, credentialId: string): ApiError {
+  return unauthenticated(
+    `could not find authenticator in organization or its parent organization organizationId=${organizationId} credentialId=${credentialId}`,
+    "AUTHENTICATOR_NOT_FOUND",
+  );
+}
+
+/** A request carrying both an `X-Stamp` and an `X-Stamp-Webauthn` (stand-in wording). */
+export function ambiguousStamp(): ApiError {
+  return unauthenticated("more than one stamp header (X-Stamp and X-Stamp-Webauthn)");
+}
+
 /** The stamping key is not a (remaining) API key of the organization. */
 export function publicKeyNotFound(organizationId: string, publicKey: string): ApiError {
   return unauthenticated(

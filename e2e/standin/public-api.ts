@@ -1,8 +1,10 @@
 /**
  * The Turnkey API endpoints the stand-in serves: `stamp_login`, `get_activity` and `whoami`.
  *
- * Every call is authenticated as Turnkey does it: the `X-Stamp` must verify over the exact body
- * bytes, and its key must be a live API key of a user of the body's `organizationId`.
+ * Every call is authenticated as Turnkey does it, by one stamp over the exact body bytes whose
+ * key belongs to a user of the body's `organizationId`: an API-key `X-Stamp` (a live API key), a
+ * wallet `X-Stamp` (`SIGNATURE_SCHEME_TK_API_SECP256K1_EIP191`, a registered wallet key) or an
+ * `X-Stamp-Webauthn` (a registered passkey). The stamp that passed is reported for the request log.
  */
 import {
   ACTIVITY_STATUS_COMPLETED,
@@ -11,11 +13,14 @@ import {
   type ActivityStore,
   createActivity,
 } from "./activities.ts";
+import type { CredentialStore } from "./credentials.ts";
 import { type Directory, type Organization, type User, UUID } from "./directory.ts";
 import {
   activityNotFound,
+  ambiguousStamp,
   badRequestBody,
   badSignature,
+  credentialNotFound,
   expiredApiKey,
   GrpcCode,
   malformedOrganizationId,
@@ -27,18 +32,36 @@ import {
 import type { Fault } from "./faults.ts";
 import { grantSession, parseExpirationSeconds } from "./sessions.ts";
 import type { Notarizer } from "./session-jwt.ts";
-import { decodeStamp, isCompressedP256PublicKey, verifyStamp } from "./stamp-verify.ts";
+import { decodeApiKeyStamp, isCompressedP256PublicKey, readStamp, verifyStamp } from "./stamp-verify.ts";
+import { decodeWalletStamp, verifyWalletStamp, WALLET_EIP191_SCHEME } from "./wallet-stamp.ts";
+import { decodeWebauthnStamp, verifyWebauthnStamp } from "./webauthn-stamp.ts";
 
 export interface ApiState {
   directory: Directory;
   activities: ActivityStore;
   notarizer: Notarizer;
+  credentials: CredentialStore;
+}
+
+/** The stamp a request was authenticated by. */
+export interface VerifiedStamp {
+  stamper: "api-key" | "wallet" | "passkey";
+  /** The API key's or wallet's public key, or the passkey's (uncompressed P-256 hex). */
+  publicKey: string;
+  /** The passkey's credential id. */
+  credentialId?: string;
+  userId: string;
 }
 
 export interface ApiRequest {
   path: string;
   method: string;
+  /** `X-Stamp`. */
   stampHeader: string | undefined;
+  /** `X-Stamp-Webauthn`. */
+  webauthnStampHeader?: string | undefined;
+  /** Told which stamp authenticated the request. */
+  onAuthenticated?: (stamp: VerifiedStamp) => void;
   rawBody: Uint8Array;
   /** The fault this request took, if it shapes the activity. */
   fault: Fault | undefined;
@@ -71,24 +94,66 @@ export function handleApiRequest(state: ApiState, request: ApiRequest): unknown 
   const endpoint = ENDPOINTS[request.path];
   if (!endpoint) throw routeNotFound();
   if (request.method !== "POST") throw methodNotAllowed();
-  return endpoint(state, request, authenticate(state, request));
+  const caller = authenticate(state, request);
+  request.onAuthenticated?.(caller.stamp);
+  return endpoint(state, request, caller);
 }
 
-function authenticate({ directory }: ApiState, request: ApiRequest): Caller {
-  const stamp = decodeStamp(request.stampHeader, request.path);
-  if (!verifyStamp(stamp, request.rawBody)) throw badSignature();
+function authenticate(state: ApiState, request: ApiRequest): Caller & { stamp: VerifiedStamp } {
+  const { webauthnStampHeader, stampHeader } = request;
+  if (webauthnStampHeader !== undefined && stampHeader !== undefined) throw ambiguousStamp();
+  if (webauthnStampHeader !== undefined) return authenticatePasskey(state, request, webauthnStampHeader);
+  const stamp = readStamp(stampHeader, request.path);
+  if (stamp.scheme === WALLET_EIP191_SCHEME) return authenticateWallet(state, request, stamp);
 
+  const apiKey = decodeApiKeyStamp(stamp);
+  if (!verifyStamp(apiKey, request.rawBody)) throw badSignature();
+  const { organization, body } = organizationOf(state, request);
+  const lookup = state.directory.lookUpKey(organization.id, apiKey.publicKey, request.now);
+  if (lookup.found === "none") throw publicKeyNotFound(organization.id, apiKey.publicKey);
+  if (lookup.found === "expired") throw expiredApiKey(apiKey.publicKey);
+  return { organization, user: lookup.user, body, stamp: { stamper: "api-key", publicKey: apiKey.publicKey, userId: lookup.user.id } };
+}
+
+/** A wallet key is a long-lived API key of its user; Turnkey reports an unknown one as it does any key. */
+function authenticateWallet(state: ApiState, request: ApiRequest, json: Record<string, unknown>): Caller & { stamp: VerifiedStamp } {
+  const stamp = decodeWalletStamp(json);
+  if (!verifyWalletStamp(stamp, request.rawBody)) throw badSignature();
+  const { organization, body } = organizationOf(state, request);
+  const walletKey = state.credentials.walletKey(stamp.publicKey);
+  const user = walletKey && state.directory.user(walletKey.userId);
+  if (!user || user.organizationId !== organization.id) throw publicKeyNotFound(organization.id, stamp.publicKey);
+  return { organization, user, body, stamp: { stamper: "wallet", publicKey: stamp.publicKey, userId: user.id } };
+}
+
+function authenticatePasskey(state: ApiState, request: ApiRequest, header: string): Caller & { stamp: VerifiedStamp } {
+  const stamp = decodeWebauthnStamp(header);
+  const passkey = state.credentials.passkey(stamp.credentialId);
+  const user = passkey && state.directory.user(passkey.userId);
+  if (!passkey || !user) {
+    const { organization } = organizationOf(state, request);
+    throw credentialNotFound(organization.id, stamp.credentialId);
+  }
+  verifyWebauthnStamp(stamp, passkey, request.rawBody);
+  const { organization, body } = organizationOf(state, request);
+  if (user.organizationId !== organization.id) throw credentialNotFound(organization.id, stamp.credentialId);
+  return {
+    organization,
+    user,
+    body,
+    stamp: { stamper: "passkey", publicKey: passkey.publicKey, credentialId: passkey.credentialId, userId: user.id },
+  };
+}
+
+/** The body's organization, which the stamp's key must belong to. */
+function organizationOf({ directory }: ApiState, request: ApiRequest): { organization: Organization; body: Record<string, unknown> } {
   const body = parseBody(request.rawBody);
   const { organizationId } = body;
   if (typeof organizationId !== "string") throw badRequestBody("organizationId must be a string");
   if (!UUID.test(organizationId)) throw malformedOrganizationId();
   const organization = directory.organization(organizationId);
   if (!organization) throw organizationNotFound();
-
-  const lookup = directory.lookUpKey(organizationId, stamp.publicKey, request.now);
-  if (lookup.found === "none") throw publicKeyNotFound(organizationId, stamp.publicKey);
-  if (lookup.found === "expired") throw expiredApiKey(stamp.publicKey);
-  return { organization, user: lookup.user, body };
+  return { organization, body };
 }
 
 function parseBody(rawBody: Uint8Array): Record<string, unknown> {

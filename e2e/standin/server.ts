@@ -1,25 +1,29 @@
 /**
  * A local stand-in for the Turnkey API (node:http, loopback only), for tests.
  *
- * It serves `stamp_login`, `get_activity` and `whoami` the way Turnkey does (stamp verification,
- * API-key lifetimes and limits, session JWTs, Turnkey-shaped errors), records every API request,
- * and lets tests mint first sessions and inject faults, in process or over `/__standin/`.
+ * It serves `stamp_login`, `get_activity` and `whoami` the way Turnkey does (API-key, wallet and
+ * passkey stamp verification, API-key lifetimes and limits, session JWTs, Turnkey-shaped errors),
+ * records every API request, and lets tests mint first sessions, register passkeys and wallet
+ * keys, and inject faults, in process or over `/__standin/`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ActivityStore } from "./activities.ts";
 import { CONTROL_PREFIX, handleControlRequest } from "./control.ts";
+import { type CredentialOptions, CredentialStore } from "./credentials.ts";
 import { Directory } from "./directory.ts";
 import { ApiError, bodyTooLarge, errorForHttpStatus, internalError, routeNotFound } from "./errors.ts";
 import { type Fault, FaultQueue } from "./faults.ts";
 import { answerPreflight, flattenHeaders, MAX_BODY_BYTES, readBody, send } from "./http-utils.ts";
-import { type ApiState, handleApiRequest } from "./public-api.ts";
+import { type ApiState, handleApiRequest, type VerifiedStamp } from "./public-api.ts";
 import { type MintOptions, mintSession } from "./sessions.ts";
 import { createNotarizer } from "./session-jwt.ts";
 import { peekStampPublicKey } from "./stamp-verify.ts";
 
+export type { CredentialOptions } from "./credentials.ts";
 export type { Fault } from "./faults.ts";
+export type { VerifiedStamp } from "./public-api.ts";
 export type { MintOptions, MintResult } from "./sessions.ts";
 
 export interface StandinOptions {
@@ -39,6 +43,8 @@ export interface ReceivedRequest {
   body: unknown;
   /** The `publicKey` the X-Stamp names, if it can be read. */
   stampPublicKey?: string;
+  /** The stamp that authenticated the request (API key, wallet or passkey), once it verified. */
+  verifiedStamp?: VerifiedStamp;
   /** The HTTP status answered; 0 while unanswered or when the connection was dropped. */
   status: number;
   /** When it arrived, epoch milliseconds. */
@@ -62,6 +68,8 @@ export interface Standin {
   close(): Promise<void>;
   /** A session for a key pair the test made, as a first login gives it. */
   mint(opts: MintOptions): { session: string; organizationId: string; userId: string };
+  /** Gives a user a passkey or a wallet key to stamp with (throws an ApiError for invalid options). */
+  registerCredential(options: CredentialOptions): void;
   requests(filter?: { path?: string }): ReceivedRequest[];
   inject(fault: Fault): void;
   /** Forgets organizations, users, keys, activities, requests and faults. */
@@ -77,6 +85,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
     directory: new Directory(),
     activities: new ActivityStore(),
     notarizer: createNotarizer(),
+    credentials: new CredentialStore(),
   };
   const faults = new FaultQueue();
   let received: ReceivedRequest[] = [];
@@ -124,6 +133,8 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
           path,
           method: record.method,
           stampHeader: headers["x-stamp"],
+          webauthnStampHeader: headers["x-stamp-webauthn"],
+          onAuthenticated: (stamp) => (record.verifiedStamp = stamp),
           rawBody: bytes,
           fault,
           now: Date.now(),
@@ -188,10 +199,14 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
       return mintSession(state.directory, state.notarizer, options, Date.now());
     },
 
+    registerCredential(options) {
+      state.credentials.register(state.directory, options);
+    },
+
     requests(filter) {
       return received
         .filter((r) => filter?.path === undefined || r.path === filter.path)
-        .map((r) => ({ ...r, headers: { ...r.headers } }));
+        .map((r) => ({ ...r, headers: { ...r.headers }, ...(r.verifiedStamp ? { verifiedStamp: { ...r.verifiedStamp } } : {}) }));
     },
 
     inject(fault) {
@@ -201,6 +216,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
     reset() {
       state.directory.clear();
       state.activities.clear();
+      state.credentials.clear();
       faults.clear();
       received = [];
     },

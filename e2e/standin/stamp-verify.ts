@@ -1,5 +1,6 @@
 /**
- * Verifying API-key stamps (`X-Stamp`), as Turnkey does.
+ * Verifying API-key stamps (`X-Stamp`), as Turnkey does. (Wallet stamps share the header with
+ * another scheme: wallet-stamp.ts; passkey stamps have their own: webauthn-stamp.ts.)
  *
  * The header is base64url (padding optional) of the JSON
  * `{ publicKey, scheme: "SIGNATURE_SCHEME_TK_API_P256", signature }`: a compressed P-256 public
@@ -35,10 +36,10 @@ export function isCompressedP256PublicKey(value: unknown): value is string {
 }
 
 /**
- * Decodes the `X-Stamp` header of a request to `path`.
- * @throws ApiError (401) when the header is missing, not base64url JSON, or malformed.
+ * The JSON object inside the `X-Stamp` header of a request to `path` (any scheme).
+ * @throws ApiError (401) when the header is missing or not base64url JSON.
  */
-export function decodeStamp(header: string | undefined, path: string): ApiKeyStamp {
+export function readStamp(header: string | undefined, path: string): Record<string, unknown> {
   if (header === undefined || header === "") throw missingStamp(path);
   if (!BASE64URL.test(header)) throw unreadableStamp();
   let stamp: unknown;
@@ -48,8 +49,23 @@ export function decodeStamp(header: string | undefined, path: string): ApiKeySta
     throw unreadableStamp();
   }
   if (typeof stamp !== "object" || stamp === null) throw unreadableStamp();
+  return stamp as Record<string, unknown>;
+}
 
-  const { publicKey, scheme, signature } = stamp as Record<string, unknown>;
+/**
+ * Decodes the `X-Stamp` header of a request to `path` as an API-key stamp.
+ * @throws ApiError (401) when the header is missing, not base64url JSON, or malformed.
+ */
+export function decodeStamp(header: string | undefined, path: string): ApiKeyStamp {
+  return decodeApiKeyStamp(readStamp(header, path));
+}
+
+/**
+ * An API-key stamp from the JSON inside an `X-Stamp` header.
+ * @throws ApiError (401) "malformed activity stamp" for another scheme or a bad key or signature.
+ */
+export function decodeApiKeyStamp(stamp: Record<string, unknown>): ApiKeyStamp {
+  const { publicKey, scheme, signature } = stamp;
   if (scheme !== API_KEY_SCHEME || !isCompressedP256PublicKey(publicKey)) throw malformedStamp();
   if (typeof signature !== "string" || !HEX.test(signature)) throw malformedStamp();
   const der = hexToBytes(signature.toLowerCase());

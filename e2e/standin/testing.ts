@@ -1,10 +1,16 @@
 /**
  * Helpers for the stand-in's own tests: key pairs, Turnkey clients, hand-made stamps and raw
- * requests.
+ * requests, a software passkey (what `navigator.credentials.get` does, for Turnkey's
+ * `WebauthnStamper`) and an Ethereum wallet (for Turnkey's `WalletStamper`).
  */
+import { randomBytes } from "node:crypto";
 import { p256 } from "@noble/curves/nist.js";
+import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { ApiKeyStamper } from "@turnkey/api-key-stamper";
+import { BaseEthereumWallet } from "@turnkey/wallet-stamper";
+import { privateKeyToAccount } from "viem/accounts";
 import { TurnkeyClient, TurnkeyRequestError } from "@turnkey/http";
 import { expect } from "vitest";
 import type { Standin } from "./server.ts";
@@ -97,4 +103,70 @@ export async function expectTurnkeyError(
   expect(requestError.message).toContain(`Turnkey error ${code}: `);
   expect(requestError.message).toContain(messagePart);
   return requestError;
+}
+
+/** What a software passkey puts into its next assertion instead of the truth (to test refusals). */
+export interface AssertionTweaks {
+  type?: string;
+  origin?: string;
+  challenge?: Uint8Array;
+  rpId?: string;
+  /** Authenticator flags; default UP | UV. */
+  flags?: number;
+  signCount?: number;
+  /** Sign with another key. */
+  signingKey?: Uint8Array;
+}
+
+export const FLAG_UP = 0x01;
+export const FLAG_UV = 0x04;
+
+/**
+ * A P-256 WebAuthn credential held in software: `get` answers `navigator.credentials.get` the
+ * way a browser does (client data JSON, authenticator data, DER signature over
+ * authenticatorData ‖ sha256(clientDataJSON)), for `@turnkey/webauthn-stamper` in Node.
+ */
+export function softwarePasskey(origin: string, rpId = new URL(origin).hostname) {
+  const secretKey = p256.utils.randomSecretKey();
+  const credentialId = randomBytes(16).toString("base64url");
+  let signCount = 0;
+  const passkey = {
+    credentialId,
+    /** Uncompressed SEC1 hex. */
+    publicKey: bytesToHex(p256.getPublicKey(secretKey, false)),
+    /** Applied to the next assertion only. */
+    tweaks: {} as AssertionTweaks,
+    async get(options: { publicKey: { challenge: Uint8Array; rpId?: string } }) {
+      const tweaks = passkey.tweaks;
+      passkey.tweaks = {};
+      const challenge = tweaks.challenge ?? new Uint8Array(options.publicKey.challenge);
+      const clientDataJSON = new TextEncoder().encode(
+        JSON.stringify({ type: tweaks.type ?? "webauthn.get", challenge: Buffer.from(challenge).toString("base64url"), origin: tweaks.origin ?? origin, crossOrigin: false }),
+      );
+      const counter = new Uint8Array(4);
+      new DataView(counter.buffer).setUint32(0, tweaks.signCount ?? ++signCount);
+      const authenticatorData = new Uint8Array([...sha256(new TextEncoder().encode(tweaks.rpId ?? rpId)), tweaks.flags ?? FLAG_UP | FLAG_UV, ...counter]);
+      const signed = new Uint8Array([...authenticatorData, ...sha256(clientDataJSON)]);
+      const signature = p256.sign(signed, tweaks.signingKey ?? secretKey, { format: "der" });
+      return {
+        type: "public-key",
+        id: credentialId,
+        rawId: Buffer.from(credentialId, "base64url"),
+        response: { clientDataJSON, authenticatorData, signature, userHandle: null },
+        getClientExtensionResults: () => ({}),
+      };
+    },
+  };
+  return passkey;
+}
+
+/** An Ethereum wallet for Turnkey's `WalletStamper`: it signs with `personal_sign` (EIP-191), as a browser wallet does. */
+export function ethereumWallet(secretKey = secp256k1.utils.randomSecretKey()) {
+  const account = privateKeyToAccount(`0x${bytesToHex(secretKey)}`);
+  const wallet = new (class extends BaseEthereumWallet {
+    signMessage(message: string): Promise<`0x${string}`> {
+      return account.signMessage({ message });
+    }
+  })();
+  return { wallet, secretKey, publicKey: bytesToHex(secp256k1.getPublicKey(secretKey, true)) };
 }
