@@ -13,7 +13,7 @@
  */
 import { TurnkeyError } from "../shared/errors.ts";
 import type { PageStamperType, Stamp, StampOutcome, StampRequest } from "../shared/protocol.ts";
-import * as validate from "../shared/validate.ts";
+import * as stampMessages from "../shared/stamp-messages.ts";
 
 /**
  * How long a page may take to stamp: longer than a WebAuthn prompt's own limit (Turnkey's
@@ -73,13 +73,13 @@ export function frameStamper(port: StampPort, options: FrameStamperOptions = {})
   let closed = false;
 
   port.onMessage.addListener((message) => {
-    const reply = validate.stampReply(message);
+    const reply = stampMessages.stampReply(message);
     const waiting = reply && pending.get(reply.requestId);
     if (!reply || !waiting) return; // not ours, or an answer that came too late
     pending.delete(reply.requestId);
     if (!reply.outcome.ok) return waiting.reject(refusal(waiting.type, reply.outcome));
     try {
-      waiting.resolve(validate.pageStamp(reply.outcome.stamp, waiting.type));
+      waiting.resolve(stampMessages.pageStamp(reply.outcome.stamp, waiting.type));
     } catch (error) {
       waiting.reject(error as TurnkeyError);
     }

@@ -248,9 +248,10 @@ export class Vault {
         if (!newKeyPair) throw new TurnkeyError("publicKey is not a key pair this origin created with createApiKeyPair()", "INVALID_REQUEST");
         if (newKeyPair.publicKey === signer.publicKey) throw new TurnkeyError("publicKey is the session's current key", "INVALID_REQUEST");
       } else {
+        // Kept in memory until the refresh succeeds, then stored in the same write as the new
+        // session: a worker that dies before then leaves nothing behind, and the refresh costs
+        // one storage write fewer.
         newKeyPair = await this.deps.keystore.generate(origin, "refresh", this.deps.now());
-        await this.deps.store.set({ [keyPairStorageKey(newKeyPair.publicKey)]: newKeyPair });
-        state.keyPairs.set(newKeyPair.publicKey, newKeyPair);
       }
       this.hold(signer.publicKey, +1);
       this.hold(newKeyPair.publicKey, +1);
@@ -295,7 +296,8 @@ export class Vault {
     }
     const session: Session = { ...parsed, expirationSeconds };
     const stored: StoredSession = { session, apiBaseUrl: ticket.previous.apiBaseUrl, storedAt: this.deps.now() };
-    await this.writeOrigin(state, ticket.origin, { ...record, sessions: { ...record.sessions, [ticket.sessionKey]: stored } }, [ticket.signer.publicKey]);
+    const sessions = { ...record.sessions, [ticket.sessionKey]: stored };
+    await this.writeOrigin(state, ticket.origin, { ...record, sessions }, [ticket.signer.publicKey], ticket.ownsNewKeyPair ? ticket.newKeyPair : undefined);
     this.deps.emit(ticket.origin, { type: "sessionRefreshed", detail: { sessionKey: ticket.sessionKey, session } });
     return session;
   }
@@ -356,14 +358,18 @@ export class Vault {
     else this.inFlight.delete(publicKey);
   }
 
-  /** Writes one origin's record, then deletes those of `releasedKeys` that nothing uses any more. */
-  private async writeOrigin(state: State, origin: string, record: OriginRecord, releasedKeys: string[]): Promise<void> {
+  /**
+   * Writes one origin's record (with `newKeyPair`, if given, in the same write), then deletes
+   * those of `releasedKeys` that nothing uses any more.
+   */
+  private async writeOrigin(state: State, origin: string, record: OriginRecord, releasedKeys: string[], newKeyPair?: KeyPairRecord): Promise<void> {
     if (Object.keys(record.sessions).length === 0) {
       await this.deps.store.remove([originStorageKey(origin)]);
       state.origins.delete(origin);
     } else {
-      await this.deps.store.set({ [originStorageKey(origin)]: record });
+      await this.deps.store.set({ [originStorageKey(origin)]: record, ...(newKeyPair ? { [keyPairStorageKey(newKeyPair.publicKey)]: newKeyPair } : {}) });
       state.origins.set(origin, record);
+      if (newKeyPair) state.keyPairs.set(newKeyPair.publicKey, newKeyPair);
     }
     await this.deleteUnusedKeyPairs(state, releasedKeys);
   }

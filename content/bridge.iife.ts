@@ -9,9 +9,11 @@
  * worker stopped under them; others fail with `SERVICE_UNAVAILABLE` rather than risk running twice.
  * Beside comlink, stamp requests from the background and the page's replies pass through
  * `StampRelay` (page stamping for `stampWith: "passkey" | "wallet"`).
+ *
+ * It runs in every page, so it calls `chrome.runtime` directly: webextension-polyfill would be
+ * a third of its size for the two calls it makes (Firefox has `chrome.runtime` too).
  */
 import * as Comlink from "comlink";
-import browser from "webextension-polyfill";
 import { portEndpoint, type PortEndpoint } from "../extension/port-endpoint.ts";
 import { installTurnkeyErrorHandler } from "../shared/comlink-errors.ts";
 import { TurnkeyError } from "../shared/errors.ts";
@@ -33,7 +35,7 @@ installTurnkeyErrorHandler();
 /** A frame may hold a few page connections (a re-sent handshake, or junk from the page itself). */
 const MAX_PAGE_PORTS = 8;
 const pagePorts: MessagePort[] = [];
-let background: { port: browser.Runtime.Port; endpoint: PortEndpoint; remote: Comlink.Remote<VaultApi> } | undefined;
+let background: { port: chrome.runtime.Port; endpoint: PortEndpoint; remote: Comlink.Remote<VaultApi> } | undefined;
 const stamps = new StampRelay();
 
 function toPage(envelope: Envelope): void {
@@ -42,7 +44,7 @@ function toPage(envelope: Envelope): void {
 
 function vault(): Comlink.Remote<VaultApi> {
   if (!background || background.endpoint.closed) {
-    const port = browser.runtime.connect({ name: PORT_NAMES.page });
+    const port = chrome.runtime.connect({ name: PORT_NAMES.page });
     const endpoint = portEndpoint(port);
     endpoint.onEvent((event) => toPage({ channel: "event", event }));
     port.onMessage.addListener((message: unknown) => stamps.fromBackground(message, (reply) => toBackground(port, reply)));
@@ -52,7 +54,7 @@ function vault(): Comlink.Remote<VaultApi> {
 }
 
 /** A stamp reply goes back over the runtime port the request came on (a dead one drops it: its request died with it). */
-function toBackground(port: browser.Runtime.Port, reply: StampReply): void {
+function toBackground(port: chrome.runtime.Port, reply: StampReply): void {
   try {
     port.postMessage(reply);
   } catch {
@@ -94,8 +96,8 @@ window.addEventListener("message", (event) => {
 });
 
 // Events sent while this frame had no live port (the worker restarted since) come this way.
-browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
-  if (sender.id !== browser.runtime.id || sender.tab !== undefined) return;
+chrome.runtime.onMessage.addListener((message: unknown, sender: chrome.runtime.MessageSender) => {
+  if (sender.id !== chrome.runtime.id || sender.tab !== undefined) return;
   const envelope = message as Envelope | null;
   if (envelope?.channel === "event") toPage(envelope);
 });

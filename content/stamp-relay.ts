@@ -10,7 +10,7 @@
  * a request that reached this bridge came over this frame's own runtime port.
  */
 import { PAGE_STAMPER_TYPES, type PageStamperType, type StampReply } from "../shared/protocol.ts";
-import * as validate from "../shared/validate.ts";
+import * as stampMessages from "../shared/stamp-messages.ts";
 
 export class StampRelay {
   private readonly stamperPorts = new Map<PageStamperType, MessagePort>();
@@ -26,14 +26,14 @@ export class StampRelay {
         else if (this.stamperPorts.get(type) === port) this.stamperPorts.delete(type);
       }
     } else if (channel === "stamp-reply" && [...this.stamperPorts.values()].includes(port)) {
-      const reply = validate.stampReply(data);
+      const reply = stampMessages.stampReply(data);
       if (reply !== undefined) toBackground({ channel: "stamp-reply", ...reply });
     }
   }
 
   /** A message from the background: a stamp request goes to the page, or is refused here. Others are not ours. */
   fromBackground(data: unknown, toBackground: (reply: StampReply) => void): void {
-    const request = validate.stampRequest(data);
+    const request = stampMessages.stampRequest(data);
     if (request === undefined) return;
     const port = this.stamperPorts.get(request.stampWith);
     if (port === undefined) {

@@ -11,13 +11,13 @@
  */
 import { TurnkeyError } from "../shared/errors.ts";
 import type { PageStamperType, StampOutcome, StampReply, TStamper } from "../shared/protocol.ts";
-import * as validate from "../shared/validate.ts";
+import * as stampMessages from "../shared/stamp-messages.ts";
 import { isUserCanceled } from "./user-canceled.ts";
 
 function describe(error: unknown): string {
   try {
     const message = error instanceof Error ? error.message : String(error);
-    return message.slice(0, validate.MAX_REFUSAL_MESSAGE_LENGTH);
+    return message.slice(0, stampMessages.MAX_REFUSAL_MESSAGE_LENGTH);
   } catch {
     return "the stamper failed";
   }
@@ -38,7 +38,7 @@ export class StamperRegistry {
   /** `registerStamper(type, stamper)`: replaces that type's stamper; returns the types now held. */
   register(args: readonly unknown[]): PageStamperType[] {
     if (args.length !== 2) throw new TurnkeyError("registerStamper takes (type, stamper)", "VALIDATION_ERROR");
-    const type = validate.stamperType(args[0], "registerStamper");
+    const type = stampMessages.stamperType(args[0], "registerStamper");
     if (!callableStamp(args[1])) {
       throw new TurnkeyError("registerStamper: stamper must have a stamp(payload) method, like Turnkey's WebauthnStamper or WalletStamper", "VALIDATION_ERROR");
     }
@@ -49,7 +49,7 @@ export class StamperRegistry {
   /** `unregisterStamper(type)`; returns the types still held. */
   unregister(args: readonly unknown[]): PageStamperType[] {
     if (args.length !== 1) throw new TurnkeyError("unregisterStamper takes (type)", "VALIDATION_ERROR");
-    this.stampers.delete(validate.stamperType(args[0], "unregisterStamper"));
+    this.stampers.delete(stampMessages.stamperType(args[0], "unregisterStamper"));
     return this.types();
   }
 
@@ -59,7 +59,7 @@ export class StamperRegistry {
 
   /** Answers a stamp request from the bridge; `undefined` for a message that is not one. */
   async answer(message: unknown): Promise<StampReply | undefined> {
-    const request = validate.stampRequest(message);
+    const request = stampMessages.stampRequest(message);
     if (request === undefined) return undefined;
     const reply = (outcome: StampOutcome): StampReply => ({ channel: "stamp-reply", requestId: request.requestId, outcome });
     const stamper = this.stampers.get(request.stampWith);

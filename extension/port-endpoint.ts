@@ -10,7 +10,6 @@
  * endpoint leaves them to the listeners that serve them on the same port.
  */
 import type { Endpoint } from "comlink";
-import type { Runtime } from "webextension-polyfill";
 import { thrownReply } from "../shared/comlink-errors.ts";
 import { TurnkeyError } from "../shared/errors.ts";
 import type { Envelope, VaultEvent } from "../shared/protocol.ts";
@@ -32,7 +31,17 @@ function isEnvelope(value: unknown): value is Envelope {
   return channel === "rpc" || channel === "event" || channel === "changed";
 }
 
-export function portEndpoint(port: Runtime.Port): PortEndpoint {
+/**
+ * The part of a `runtime.Port` this endpoint uses: both `chrome.runtime.Port` (the content
+ * script, which skips webextension-polyfill to stay small) and the polyfill's `Runtime.Port` fit.
+ */
+export interface RuntimePort {
+  postMessage(message: unknown): void;
+  onMessage: { addListener(listener: (message: unknown) => void): void };
+  onDisconnect: { addListener(listener: () => void): void };
+}
+
+export function portEndpoint(port: RuntimePort): PortEndpoint {
   const listeners = new Set<Listener>();
   const eventListeners = new Set<(event: VaultEvent) => void>();
   const changeListeners = new Set<() => void>();

@@ -31,7 +31,8 @@ export const TurnkeyErrorCodes = {
 
 export type TurnkeyErrorCode = (typeof TurnkeyErrorCodes)[keyof typeof TurnkeyErrorCodes];
 
-const knownCodes = new Set<string>(Object.values(TurnkeyErrorCodes));
+/** A code as the vault writes them; checked by shape so the pages' scripts need not carry the list. */
+const CODE_SHAPE = /^[A-Z][A-Z_]{0,63}$/;
 
 /** An error with a machine-readable `code`; `name` is always `"TurnkeyError"`. */
 export class TurnkeyError extends Error {
@@ -59,7 +60,7 @@ export function serializeError(error: unknown): SerializedTurnkeyError {
 export function deserializeError(value: unknown): TurnkeyError {
   const record = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
   const message = typeof record.message === "string" ? record.message : "Unknown error";
-  const code = typeof record.code === "string" && knownCodes.has(record.code) ? (record.code as TurnkeyErrorCode) : "UNKNOWN";
+  const code = typeof record.code === "string" && CODE_SHAPE.test(record.code) ? (record.code as TurnkeyErrorCode) : "UNKNOWN";
   return new TurnkeyError(message, code);
 }
 

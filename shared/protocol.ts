@@ -4,7 +4,8 @@
  * Three hops carry calls (vault-contract.md, "Who talks to whom"):
  * page script ⇄ content script over a `MessagePort`, content script ⇄ background and
  * popup ⇄ background over `runtime.Port`s. Calls travel as comlink messages; events travel
- * beside them as `{ channel: "event" }` envelopes. Nothing here has behaviour.
+ * beside them as `{ channel: "event" }` envelopes. Nothing here has behaviour; the constants are
+ * marked pure so that each context's bundle keeps only those it uses.
  */
 
 /** `@turnkey/core`'s default session slot. */
@@ -35,13 +36,13 @@ export interface Session {
 
 /** The stampers a page registers (`StamperType.Passkey`, `StamperType.Wallet` of `@turnkey/core`). */
 export type PageStamperType = "passkey" | "wallet";
-export const PAGE_STAMPER_TYPES: readonly PageStamperType[] = Object.freeze(["passkey", "wallet"]);
+export const PAGE_STAMPER_TYPES: readonly PageStamperType[] = /* @__PURE__ */ Object.freeze(["passkey", "wallet"]);
 
 /** Which stamper signs a refresh's `stamp_login`: the vault's session key (`StamperType.ApiKey`) or the page's. */
 export type StampWith = "api-key" | PageStamperType;
 
 /** The one header each page stamper may stamp with (turnkey-api.md §4); the background refuses any other. */
-export const PAGE_STAMP_HEADER_NAMES: Readonly<Record<PageStamperType, string>> = Object.freeze({
+export const PAGE_STAMP_HEADER_NAMES: Readonly<Record<PageStamperType, string>> = /* @__PURE__ */ Object.freeze({
   passkey: "X-Stamp-Webauthn",
   wallet: "X-Stamp",
 });
@@ -104,7 +105,7 @@ export interface VaultApi {
 export type VaultMethod = keyof VaultApi;
 
 /** The only calls that cross the bridge; everything else is refused. */
-export const VAULT_METHODS: readonly VaultMethod[] = Object.freeze([
+export const VAULT_METHODS: readonly VaultMethod[] = /* @__PURE__ */ Object.freeze([
   "createApiKeyPair",
   "storeSession",
   "refreshSession",
@@ -120,7 +121,7 @@ export const VAULT_METHODS: readonly VaultMethod[] = Object.freeze([
 ]);
 
 /** Calls that change nothing, so the bridge may resend them after the worker restarted. */
-export const IDEMPOTENT_METHODS: ReadonlySet<VaultMethod> = new Set<VaultMethod>([
+export const IDEMPOTENT_METHODS: ReadonlySet<VaultMethod> = /* @__PURE__ */ new Set<VaultMethod>([
   "getSession",
   "getAllSessions",
   "getActiveSessionKey",
@@ -134,7 +135,7 @@ export type VaultEvent =
 
 export type VaultEventType = VaultEvent["type"];
 
-export const VAULT_EVENT_TYPES: readonly VaultEventType[] = Object.freeze([
+export const VAULT_EVENT_TYPES: readonly VaultEventType[] = /* @__PURE__ */ Object.freeze([
   "sessionStored",
   "sessionRefreshed",
   "sessionExpiring",
@@ -165,7 +166,7 @@ export interface StampRequest {
 
 /** Why a page gave no stamp: no stamper of that type, its user or wallet refused, it failed, or its result is no stamp. */
 export type StampRefusal = "no-stamper" | "user-canceled" | "failed" | "invalid-stamp";
-export const STAMP_REFUSALS: readonly StampRefusal[] = Object.freeze(["no-stamper", "user-canceled", "failed", "invalid-stamp"]);
+export const STAMP_REFUSALS: readonly StampRefusal[] = /* @__PURE__ */ Object.freeze(["no-stamper", "user-canceled", "failed", "invalid-stamp"]);
 
 export type StampOutcome = { ok: true; stamp: Stamp } | { ok: false; reason: StampRefusal; message: string };
 
@@ -226,7 +227,7 @@ export interface PopupApi {
   saveSettings(settings: Partial<VaultSettings>): Promise<VaultSettings>;
 }
 
-export const POPUP_METHODS: readonly (keyof PopupApi)[] = Object.freeze([
+export const POPUP_METHODS: readonly (keyof PopupApi)[] = /* @__PURE__ */ Object.freeze([
   "listSessions",
   "refreshSession",
   "logout",
