@@ -1,0 +1,83 @@
+/**
+ * 2. refreshSession end to end, against the local Turnkey stand-in: the time a page waits for
+ * `turnkeySession.refreshSession()` (bridge → worker: new P-256 key pair encrypted at rest and
+ * stored, `stamp_login` signed in the worker with @noble/curves, fetch from the worker, new
+ * session stored, old key pair deleted) to resolve.
+ *
+ * Baseline: Turnkey's own SDK doing the same refresh inside the same page — `@turnkey/core`
+ * 2.8.1 `TurnkeyClient.refreshSession()` with its IndexedDB stamper (WebCrypto key pair,
+ * IndexedDB writes, localStorage session, unused key pairs cleared), pointed at the same
+ * stand-in with `apiBaseUrl` (bench/sdk-page/main.ts). Same defaults on both sides (active
+ * session, 900 s, new key pair, no invalidation), same stand-in work per call (stamp
+ * verification, a new expiring API key, a signed session JWT), one refresh in flight at a time,
+ * alternating vault/SDK (and which goes first) call by call.
+ */
+import type { Page } from "@playwright/test";
+import { roundRatios, summarize } from "./stats.ts";
+import type { BenchContext, Measure, MeasureResult } from "./support/context.ts";
+import { openSdkPage, type BenchWindow } from "./support/pages.ts";
+
+type Side = "vault" | "sdk";
+
+function timeRefresh(page: Page, side: Side): Promise<{ ms: number; session: string }> {
+  return page.evaluate(async (side) => {
+    const t0 = performance.now();
+    const session =
+      side === "vault"
+        ? ((await (window as unknown as BenchWindow).turnkeySession.refreshSession!()) as { session: string }).session
+        : await (window as unknown as BenchWindow).benchSdk.refreshSession();
+    return { ms: performance.now() - t0, session };
+  }, side);
+}
+
+export const refresh: Measure = {
+  id: "refresh",
+  title: "2. refreshSession end to end (stand-in)",
+  async run(ctx: BenchContext): Promise<MeasureResult> {
+    const count = ctx.quick ? 12 : 120;
+    const warmup = ctx.quick ? 2 : 5;
+    const { page } = await openSdkPage(ctx);
+    try {
+      const before = ctx.standin.requests({ path: "/public/v1/submit/stamp_login" }).length;
+      for (let i = 0; i < warmup; i++) {
+        await timeRefresh(page, "vault");
+        await timeRefresh(page, "sdk");
+      }
+      const times: Record<Side, number[][]> = { vault: [], sdk: [] };
+      const sessions = new Set<string>();
+      for (let i = 0; i < count; i++) {
+        const order: Side[] = i % 2 === 0 ? ["vault", "sdk"] : ["sdk", "vault"];
+        for (const side of order) {
+          const { ms, session } = await timeRefresh(page, side);
+          times[side].push([ms]);
+          sessions.add(session);
+        }
+      }
+      const calls = ctx.standin.requests({ path: "/public/v1/submit/stamp_login" }).slice(before);
+      const failed = calls.filter((c) => c.status !== 200).length;
+      if (calls.length !== 2 * (count + warmup) || failed > 0 || sessions.size !== 2 * count) {
+        throw new Error(`expected ${2 * (count + warmup)} successful stamp_login calls and ${2 * count} new sessions, saw ${calls.length} calls (${failed} failed) and ${sessions.size} sessions`);
+      }
+      const vault = summarize(times.vault.flat());
+      const sdk = summarize(times.sdk.flat());
+      return {
+        rows: [
+          {
+            group: this.title,
+            name: "refreshSession() from the page",
+            unit: "ms",
+            vault,
+            baseline: { label: "@turnkey/core in-page (IndexedDB stamper)", figure: sdk },
+            ratio: vault.median / sdk.median,
+            // pairs of consecutive calls: vault i vs SDK i
+            ratioSpread: roundRatios(times.vault, times.sdk),
+            target: { text: "≤ 1.0× in-page SDK", met: vault.median / sdk.median <= 1.0 },
+            note: `${count} refreshes each after ${warmup} warm-up each, alternating; every one checked at the stand-in (${calls.length} stamp_login, all 200). Ratio spread is over the ${count} vault/SDK pairs.`,
+          },
+        ],
+      };
+    } finally {
+      await page.close();
+    }
+  },
+};
