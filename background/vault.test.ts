@@ -16,7 +16,7 @@ describe("key pairs", () => {
     const publicKey = await f.vault.createApiKeyPair(ORIGIN);
     expect(publicKey).toMatch(/^0[23][0-9a-f]{64}$/);
     const record = f.store.data.get(`keypair:${publicKey}`) as Record<string, unknown>;
-    expect(Object.keys(record).sort()).toEqual(["ciphertext", "createdAt", "iv", "origin", "publicKey", "purpose", "v"]);
+    expect(Object.keys(record).sort()).toEqual(["ciphertext", "createdAt", "iv", "origin", "publicKey", "publicKeyY", "purpose", "v"]);
     // 32-byte key + 16-byte GCM tag: encrypted, not encoded.
     expect(base64UrlDecode(record.ciphertext as string)).toHaveLength(48);
   });

@@ -391,6 +391,9 @@ export class Vault {
     });
     if (unused.length === 0) return;
     await this.deps.store.remove(unused.map(keyPairStorageKey));
-    for (const publicKey of unused) state.keyPairs.delete(publicKey);
+    for (const publicKey of unused) {
+      state.keyPairs.delete(publicKey);
+      this.deps.keystore.forget(publicKey);
+    }
   }
 }

@@ -4,7 +4,7 @@
  * first call and we time, in the page, until it answers: worker start (module load and
  * evaluation), the content script's reconnect, and for the vault its first read of storage.
  * Vault: `getActiveSessionKey()`; also, for information, a first `stamp()` (which adds the
- * wrapping key's IndexedDB read, the AES-GCM decrypt and noble's first use).
+ * wrapping key's IndexedDB read, the AES-GCM decrypt and the key's import).
  *
  * Baseline: the echo extension (a module service worker of a few lines) stopped and called the
  * same way from the same page, in the same rounds, in rotating order.
@@ -80,7 +80,7 @@ export const coldStart: Measure = {
             baseline,
             ratio: stamp.median / echo.median,
             ratioSpread: roundRatios(times.vaultStamp, times.echo),
-            note: `difference of medians ${(stamp.median - echo.median).toFixed(1)} ms (adds the wrapping key read, the decrypt and noble's first use to the cold start)`,
+            note: `difference of medians ${(stamp.median - echo.median).toFixed(1)} ms (adds the wrapping key read, the decrypt and the key import to the cold start)`,
           },
         ],
       };

@@ -1,8 +1,8 @@
 /**
  * 2. refreshSession end to end, against the local Turnkey stand-in: the time a page waits for
  * `turnkeySession.refreshSession()` (bridge → worker: new P-256 key pair encrypted at rest and
- * stored, `stamp_login` signed in the worker with @noble/curves, fetch from the worker, new
- * session stored, old key pair deleted) to resolve.
+ * kept in memory, `stamp_login` signed in the worker with WebCrypto, fetch from the worker, new
+ * session and key pair stored in one write, old key pair deleted) to resolve.
  *
  * Baseline: Turnkey's own SDK doing the same refresh inside the same page — `@turnkey/core`
  * 2.8.1 `TurnkeyClient.refreshSession()` with its IndexedDB stamper (WebCrypto key pair,

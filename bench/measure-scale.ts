@@ -73,7 +73,7 @@ export function seedRecords(n: number, apiBaseUrl: string): { items: Record<stri
         apiBaseUrl,
         storedAt: now,
       };
-      items[`keypair:${publicKey}`] = { v: 1, origin, publicKey, purpose: "login", createdAt: now - 3_600_000, iv: b64url(randomBytes(12)), ciphertext: b64url(randomBytes(48)) };
+      items[`keypair:${publicKey}`] = { v: 1, origin, publicKey, publicKeyY: b64url(randomBytes(32)), purpose: "login", createdAt: now - 3_600_000, iv: b64url(randomBytes(12)), ciphertext: b64url(randomBytes(48)) };
       sessionKeys.push(sessionKey);
     }
     items[`origin:${origin}`] = { v: 1, sessions, activeSessionKey: Object.keys(sessions)[0] };

@@ -9,7 +9,7 @@
  * profiler started on the worker's target keeps recording across a stop and restart, so a cold
  * start is profiled from the new instance's first instruction):
  *   cold-start   the worker from its start until a page's first getActiveSessionKey() answers
- *   cold-stamp   the same for a first stamp() (adds the wrapping key, decrypt, noble's first use)
+ *   cold-stamp   the same for a first stamp() (adds the wrapping key, decrypt, key import)
  *   bridge-page  the page's renderer thread (page script + content script) over 2,000 calls
  *   bridge-worker the worker over the same calls
  *   refresh      the worker over 30 refreshSession() calls against the stand-in

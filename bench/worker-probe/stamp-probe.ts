@@ -2,9 +2,9 @@
  * Bench-only probe, evaluated inside the vault's own running service worker (through
  * Playwright's worker handle, i.e. CDP `Runtime.evaluate`) to measure stamping where the vault
  * stamps. It bundles the vault's real stamping code — `Keystore` from background/keystore.ts
- * (AES-GCM decrypt of the private key, then @noble/curves p256.sign to DER) and
- * `encodeApiKeyStamp` from shared/api-stamp.ts — with the same @noble/curves the extension
- * bundles, and sets `globalThis.__tsvStampProbe`. Its wrapping key is a fresh non-extractable
+ * (WebCrypto ECDSA with the record's key, decrypted once and kept non-extractable, then DER)
+ * and `encodeApiKeyStamp` from shared/api-stamp.ts — plus @noble/curves for the reference
+ * rows, and sets `globalThis.__tsvStampProbe`. Its wrapping key is a fresh non-extractable
  * AES-GCM key of the same kind as the vault's (not the vault's own, which stays untouched).
  * Being a fresh copy of noble, its first sign shows noble's first-use cost in a worker.
  */

@@ -1,0 +1,40 @@
+import { p256 } from "@noble/curves/nist.js";
+import { describe, expect, it } from "vitest";
+import { hexToBytes, utf8Encode } from "../shared/bytes.ts";
+import { Keystore, rawSignatureToDer } from "./keystore.ts";
+
+describe("rawSignatureToDer", () => {
+  it("encodes r ‖ s exactly as @noble/curves does, including leading zeros and high bits", () => {
+    const cases = [
+      new Uint8Array(64).fill(0x11),
+      new Uint8Array(64).fill(0xfe), // high bit set, still below the group order
+      Uint8Array.from({ length: 64 }, (_, i) => (i < 3 || (i >= 32 && i < 34) ? 0 : 0x80 + i)),
+    ];
+    for (let i = 0; i < 50; i++) cases.push(crypto.getRandomValues(new Uint8Array(64)));
+    for (const raw of cases) {
+      const viaNoble = p256.Signature.fromBytes(raw, "compact").toBytes("der");
+      expect(rawSignatureToDer(raw)).toEqual(viaNoble);
+    }
+  });
+});
+
+describe("Keystore", () => {
+  it("makes compressed P-256 keys whose WebCrypto signatures verify with an independent implementation", async () => {
+    const wrappingKey = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+    const keystore = new Keystore(async () => wrappingKey);
+    for (let i = 0; i < 10; i++) {
+      const record = await keystore.generate("https://a.test", "login", 0);
+      expect(record.publicKey).toMatch(/^0[23][0-9a-f]{64}$/);
+      const message = utf8Encode(`{"n":${i}}`);
+      const der = await keystore.sign(record, message);
+      expect(p256.verify(der, message, hexToBytes(record.publicKey), { format: "der", lowS: false })).toBe(true);
+      expect(p256.verify(der, utf8Encode(`{"n":${i + 1}}`), hexToBytes(record.publicKey), { format: "der", lowS: false })).toBe(false);
+    }
+  });
+
+  it("will not sign with a record whose origin was changed", async () => {
+    const wrappingKey = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+    const record = await new Keystore(async () => wrappingKey).generate("https://a.test", "login", 0);
+    await expect(new Keystore(async () => wrappingKey).sign({ ...record, origin: "https://b.test" }, utf8Encode("{}"))).rejects.toThrow();
+  });
+});
