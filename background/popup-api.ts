@@ -36,10 +36,11 @@ export function createPopupApi({ vault, refresher, settings, statuses, now, sett
         if (stored.session.expiry * 1000 <= now()) state = "expired";
         else if (refresher.isRefreshing(origin, sessionKey)) state = "refreshing";
         else if (status?.lastError) state = "refresh-failed";
+        const { token: _token, ...session } = stored.session;
         entries.push({
           origin,
           sessionKey,
-          session: stored.session,
+          session,
           selected: active,
           apiBaseUrl: stored.apiBaseUrl,
           state,

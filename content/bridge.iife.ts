@@ -35,22 +35,26 @@ installTurnkeyErrorHandler();
 /** A frame may hold a few page connections (a re-sent handshake, or junk from the page itself). */
 const MAX_PAGE_PORTS = 8;
 const pagePorts: MessagePort[] = [];
-let background: { port: chrome.runtime.Port; endpoint: PortEndpoint; remote: Comlink.Remote<VaultApi> } | undefined;
+type RemoteMethods = Record<VaultMethod, (...args: unknown[]) => Promise<unknown>>;
+let background: { port: chrome.runtime.Port; endpoint: PortEndpoint; methods: RemoteMethods } | undefined;
 const stamps = new StampRelay();
 
 function toPage(envelope: Envelope): void {
   for (const port of pagePorts) port.postMessage(envelope);
 }
 
-function vault(): Comlink.Remote<VaultApi> {
+function vault(): RemoteMethods {
   if (!background || background.endpoint.closed) {
     const port = chrome.runtime.connect({ name: PORT_NAMES.page });
     const endpoint = portEndpoint(port);
     endpoint.onEvent((event) => toPage({ channel: "event", event }));
     port.onMessage.addListener((message: unknown) => stamps.fromBackground(message, (reply) => toBackground(port, reply)));
-    background = { port, endpoint, remote: Comlink.wrap<VaultApi>(endpoint) };
+    const remote = Comlink.wrap<VaultApi>(endpoint);
+    // comlink builds a Proxy (and a finalizer entry) on every property read: read each method once.
+    const methods = Object.fromEntries(VAULT_METHODS.map((method) => [method, remote[method]])) as unknown as RemoteMethods;
+    background = { port, endpoint, methods };
   }
-  return background.remote;
+  return background.methods;
 }
 
 /** A stamp reply goes back over the runtime port the request came on (a dead one drops it: its request died with it). */
@@ -68,7 +72,7 @@ function replyFromPage(reply: StampReply): void {
 }
 
 async function forward(method: VaultMethod, args: unknown[]): Promise<unknown> {
-  const call = () => (vault()[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+  const call = () => vault()[method](...args);
   try {
     return await call();
   } catch (error) {

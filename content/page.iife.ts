@@ -26,8 +26,15 @@ import { StamperRegistry } from "./stamper-registry.ts";
 
 installTurnkeyErrorHandler();
 
+type RemoteMethods = Record<keyof VaultApi, (...args: unknown[]) => Promise<unknown>>;
+
+/** comlink builds a Proxy (and a finalizer entry) on every property read: read each method once. */
+function remoteMethods(remote: Comlink.Remote<VaultApi>): RemoteMethods {
+  return Object.fromEntries(VAULT_METHODS.map((method) => [method, remote[method]])) as unknown as RemoteMethods;
+}
+
 interface Connection {
-  vault: Comlink.Remote<VaultApi>;
+  vault: RemoteMethods;
   /** The port to the bridge, for the stamper messages that travel beside comlink's. */
   port: MessagePort;
 }
@@ -53,7 +60,7 @@ function connect(): Promise<Connection> {
         if (data?.channel === "ready" && !ready) {
           ready = true;
           window.removeEventListener("message", onBridgeReady);
-          resolve({ vault: Comlink.wrap<VaultApi>(current), port: current });
+          resolve({ vault: remoteMethods(Comlink.wrap<VaultApi>(current)), port: current });
         } else if (data?.channel === "event") {
           dispatchVaultEvent(data.event);
         } else if (data?.channel === "stamp-request" && ready) {
@@ -75,7 +82,7 @@ function connect(): Promise<Connection> {
 async function call(method: keyof VaultApi, args: unknown[]): Promise<unknown> {
   const { vault } = await connect();
   try {
-    return await (vault[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+    return await vault[method](...args);
   } catch (error) {
     if (error instanceof TurnkeyError) throw error;
     // Thrown here, before anything was sent: arguments that cannot be cloned (functions, DOM nodes…).

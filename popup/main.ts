@@ -4,7 +4,7 @@
  */
 import { TurnkeyError } from "../shared/errors.ts";
 import type { SessionEntry } from "../shared/protocol.ts";
-import { renderSessions, tickCountdowns } from "./session-list.ts";
+import { handleSessionClicks, renderSessions, tickCountdowns } from "./session-list.ts";
 import { renderSettings } from "./settings-view.ts";
 import { connectToVault } from "./vault-connection.ts";
 
@@ -13,6 +13,7 @@ const notice = document.querySelector<HTMLElement>("#notice")!;
 const refreshAllButton = document.querySelector<HTMLButtonElement>("#refresh-all")!;
 const settingsButton = document.querySelector<HTMLButtonElement>("#open-settings")!;
 let view: "sessions" | "settings" = "sessions";
+let shown: SessionEntry[] = [];
 
 const vault = connectToVault(() => {
   if (view === "sessions") void showSessions();
@@ -36,7 +37,9 @@ async function showSessions(): Promise<void> {
   settingsButton.setAttribute("aria-pressed", "false");
   const entries = await vault().listSessions();
   refreshAllButton.disabled = entries.length === 0;
-  if (view === "sessions") renderSessions(main, entries, actions);
+  if (view !== "sessions") return;
+  shown = entries;
+  renderSessions(main, entries);
 }
 
 const actions = {
@@ -58,6 +61,8 @@ const actions = {
     void navigator.clipboard.writeText(value).then(() => say(`${label} id copied.`), () => say(`Could not copy the ${label.toLowerCase()} id.`, true));
   },
 };
+
+handleSessionClicks(main, () => shown, actions);
 
 refreshAllButton.addEventListener("click", async () => {
   const entries = (await vault().listSessions()).filter((entry) => entry.state !== "expired");

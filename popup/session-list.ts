@@ -13,25 +13,30 @@ export interface SessionActions {
   copy(label: string, value: string): void;
 }
 
-function idButton(label: string, value: string, actions: SessionActions): HTMLElement {
-  const button = h("button", { type: "button", className: "id", title: `${value} (click to copy)` }, h("span", { className: "id-label" }, label), shorten(value));
-  button.setAttribute("aria-label", `Copy ${label.toLowerCase()} ${value}`);
-  button.addEventListener("click", () => actions.copy(label, value));
-  return button;
+/** Buttons say what they do in `data-action`; one listener on the list serves them all. */
+function idButton(label: string, value: string): HTMLElement {
+  return h(
+    "button",
+    { type: "button", className: "id", title: `${value} (click to copy)`, attrs: { "aria-label": `Copy ${label.toLowerCase()} ${value}`, "data-action": `copy-${label}` } },
+    h("span", { className: "id-label" }, label),
+    shorten(value),
+  );
 }
 
-function sessionCard(entry: SessionEntry, actions: SessionActions): HTMLElement {
+function sessionCard(entry: SessionEntry, index: number): HTMLElement {
   const name = `${entry.sessionKey} on ${entry.origin}`;
-  const refresh = h("button", { type: "button", className: "primary", textContent: "Refresh", disabled: entry.state === "refreshing" || entry.state === "expired" });
-  refresh.setAttribute("aria-label", `Refresh ${name}`);
-  refresh.addEventListener("click", () => actions.refresh(entry));
-  const logout = h("button", { type: "button", textContent: "Log out" });
-  logout.setAttribute("aria-label", `Log out ${name}`);
-  logout.addEventListener("click", () => actions.logout(entry));
+  const refresh = h("button", {
+    type: "button",
+    className: "primary",
+    textContent: "Refresh",
+    disabled: entry.state === "refreshing" || entry.state === "expired",
+    attrs: { "aria-label": `Refresh ${name}`, "data-action": "refresh" },
+  });
+  const logout = h("button", { type: "button", textContent: "Log out", attrs: { "aria-label": `Log out ${name}`, "data-action": "logout" } });
 
   return h(
     "article",
-    { className: `session state-${entry.state}`, attrs: { "aria-label": name, "data-session-key": entry.sessionKey, "data-state": entry.state } },
+    { className: `session state-${entry.state}`, attrs: { "aria-label": name, "data-session-key": entry.sessionKey, "data-state": entry.state, "data-index": String(index) } },
     h(
       "header",
       {},
@@ -39,7 +44,7 @@ function sessionCard(entry: SessionEntry, actions: SessionActions): HTMLElement 
       entry.selected && h("span", { className: "chip selected", title: "The origin's active session" }, "in use"),
       h("span", { className: `chip state`, attrs: { role: "status" } }, STATE_LABELS[entry.state]),
     ),
-    h("div", { className: "ids" }, idButton("User", entry.session.userId, actions), idButton("Org", entry.session.organizationId, actions)),
+    h("div", { className: "ids" }, idButton("User", entry.session.userId), idButton("Org", entry.session.organizationId)),
     h(
       "div",
       { className: "meta" },
@@ -51,7 +56,22 @@ function sessionCard(entry: SessionEntry, actions: SessionActions): HTMLElement 
   );
 }
 
-export function renderSessions(container: HTMLElement, entries: SessionEntry[], actions: SessionActions): void {
+/** Routes clicks on the list's buttons to `actions`, for whatever `renderSessions` drew last. */
+export function handleSessionClicks(container: HTMLElement, entries: () => SessionEntry[], actions: SessionActions): void {
+  container.addEventListener("click", (event) => {
+    const button = (event.target as Element).closest<HTMLElement>("button[data-action]");
+    const card = button?.closest<HTMLElement>("article[data-index]");
+    const entry = card ? entries()[Number(card.dataset.index)] : undefined;
+    if (!button || !entry) return;
+    const action = button.dataset.action;
+    if (action === "refresh") actions.refresh(entry);
+    else if (action === "logout") actions.logout(entry);
+    else if (action === "copy-User") actions.copy("User", entry.session.userId);
+    else if (action === "copy-Org") actions.copy("Org", entry.session.organizationId);
+  });
+}
+
+export function renderSessions(container: HTMLElement, entries: SessionEntry[]): void {
   if (entries.length === 0) {
     container.replaceChildren(
       h(
@@ -64,11 +84,15 @@ export function renderSessions(container: HTMLElement, entries: SessionEntry[], 
     );
     return;
   }
-  const byOrigin = new Map<string, SessionEntry[]>();
-  for (const entry of entries) byOrigin.set(entry.origin, [...(byOrigin.get(entry.origin) ?? []), entry]);
+  const byOrigin = new Map<string, number[]>();
+  entries.forEach((entry, index) => {
+    const indexes = byOrigin.get(entry.origin);
+    if (indexes) indexes.push(index);
+    else byOrigin.set(entry.origin, [index]);
+  });
   container.replaceChildren(
-    ...[...byOrigin].map(([origin, sessions]) =>
-      h("section", { className: "origin", attrs: { "aria-label": origin } }, h("h2", { title: origin }, origin), ...sessions.map((entry) => sessionCard(entry, actions))),
+    ...[...byOrigin].map(([origin, indexes]) =>
+      h("section", { className: "origin", attrs: { "aria-label": origin } }, h("h2", { title: origin }, origin), ...indexes.map((index) => sessionCard(entries[index]!, index))),
     ),
   );
 }

@@ -209,7 +209,8 @@ export type SessionState = "active" | "refreshing" | "refresh-failed" | "expired
 export interface SessionEntry {
   origin: string;
   sessionKey: string;
-  session: Session;
+  /** The session without its token: the popup shows sessions, it never needs the JWT. */
+  session: Omit<Session, "token">;
   /** It is its origin's active session (`getActiveSessionKey`). */
   selected: boolean;
   apiBaseUrl: string;
