@@ -40,7 +40,7 @@ export class StamperRegistry {
     if (args.length !== 2) throw new TurnkeyError("registerStamper takes (type, stamper)", "VALIDATION_ERROR");
     const type = stampMessages.stamperType(args[0], "registerStamper");
     if (!callableStamp(args[1])) {
-      throw new TurnkeyError("registerStamper: stamper must have a stamp(payload) method, like Turnkey's WebauthnStamper or WalletStamper", "VALIDATION_ERROR");
+      throw new TurnkeyError("registerStamper: stamper must have a stamp(payload) method", "VALIDATION_ERROR");
     }
     this.stampers.set(type, args[1] as TStamper);
     return this.types();
@@ -75,7 +75,7 @@ export class StamperRegistry {
     // Only two strings leave the page; the background checks them again before Turnkey sees them.
     const { stampHeaderName, stampHeaderValue } = (typeof stamp === "object" && stamp !== null ? stamp : {}) as Record<string, unknown>;
     if (typeof stampHeaderName !== "string" || typeof stampHeaderValue !== "string") {
-      return reply({ ok: false, reason: "invalid-stamp", message: `The ${request.stampWith} stamper did not return { stampHeaderName, stampHeaderValue } strings` });
+      return reply({ ok: false, reason: "invalid-stamp", message: `The ${request.stampWith} stamper returned no stamp` });
     }
     return reply({ ok: true, stamp: { stampHeaderName, stampHeaderValue } });
   }

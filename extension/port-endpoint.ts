@@ -14,21 +14,22 @@ import { thrownReply } from "../shared/comlink-errors.ts";
 import { TurnkeyError } from "../shared/errors.ts";
 import type { Envelope, VaultEvent } from "../shared/protocol.ts";
 
-const REQUEST_TYPES = new Set(["GET", "SET", "APPLY", "CONSTRUCT", "ENDPOINT", "RELEASE"]);
+/** comlink's replies are wire values (`RAW`, `HANDLER`); every other message with an id is a request. */
+const isRequestType = (type: unknown) => type !== "RAW" && type !== "HANDLER";
 
 type Listener = (event: { data: unknown }) => void;
 
 export interface PortEndpoint extends Endpoint {
   /** Called with each vault event that arrives on the port. */
   onEvent(listener: (event: VaultEvent) => void): void;
-  /** Called when the background says what the popup shows has changed. */
-  onChanged(listener: () => void): void;
   readonly closed: boolean;
 }
 
-function isEnvelope(value: unknown): value is Envelope {
-  const channel = typeof value === "object" && value !== null ? (value as Envelope).channel : undefined;
-  return channel === "rpc" || channel === "event" || channel === "changed";
+type PortEnvelope = Extract<Envelope, { channel: "rpc" | "event" }>;
+
+function isEnvelope(value: unknown): value is PortEnvelope {
+  const channel = typeof value === "object" && value !== null ? (value as PortEnvelope).channel : undefined;
+  return channel === "rpc" || channel === "event";
 }
 
 /**
@@ -44,7 +45,6 @@ export interface RuntimePort {
 export function portEndpoint(port: RuntimePort): PortEndpoint {
   const listeners = new Set<Listener>();
   const eventListeners = new Set<(event: VaultEvent) => void>();
-  const changeListeners = new Set<() => void>();
   const pending = new Set<string>();
   let closed = false;
 
@@ -52,7 +52,7 @@ export function portEndpoint(port: RuntimePort): PortEndpoint {
     for (const listener of listeners) listener({ data });
   };
   const failPending = () => {
-    const error = new TurnkeyError("The vault's background worker stopped during the call; nothing was sent for it after that", "SERVICE_UNAVAILABLE");
+    const error = new TurnkeyError("The vault's worker stopped during the call", "SERVICE_UNAVAILABLE");
     for (const id of pending) deliver(thrownReply(id, error));
     pending.clear();
   };
@@ -61,10 +61,6 @@ export function portEndpoint(port: RuntimePort): PortEndpoint {
     if (!isEnvelope(envelope)) return;
     if (envelope.channel === "event") {
       for (const listener of eventListeners) listener(envelope.event);
-      return;
-    }
-    if (envelope.channel === "changed") {
-      for (const listener of changeListeners) listener();
       return;
     }
     const id = (envelope.message as { id?: unknown } | null)?.id;
@@ -82,7 +78,7 @@ export function portEndpoint(port: RuntimePort): PortEndpoint {
     },
     postMessage(message: unknown) {
       const { id, type } = (message ?? {}) as { id?: unknown; type?: unknown };
-      const isRequest = typeof id === "string" && REQUEST_TYPES.has(type as string);
+      const isRequest = typeof id === "string" && isRequestType(type);
       if (isRequest) pending.add(id);
       try {
         if (closed) throw new Error("port closed");
@@ -100,9 +96,6 @@ export function portEndpoint(port: RuntimePort): PortEndpoint {
     },
     onEvent(listener) {
       eventListeners.add(listener);
-    },
-    onChanged(listener) {
-      changeListeners.add(listener);
     },
   };
 }

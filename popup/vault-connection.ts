@@ -7,15 +7,18 @@ import * as Comlink from "comlink";
 import browser from "webextension-polyfill";
 import { portEndpoint, type PortEndpoint } from "../extension/port-endpoint.ts";
 import { installTurnkeyErrorHandler } from "../shared/comlink-errors.ts";
-import { PORT_NAMES, type PopupApi } from "../shared/protocol.ts";
+import { PORT_NAMES, type Envelope, type PopupApi } from "../shared/protocol.ts";
 
 export function connectToVault(onChanged: () => void): () => Comlink.Remote<PopupApi> {
   installTurnkeyErrorHandler();
   let current: { endpoint: PortEndpoint; remote: Comlink.Remote<PopupApi> } | undefined;
   return () => {
     if (!current || current.endpoint.closed) {
-      const endpoint = portEndpoint(browser.runtime.connect({ name: PORT_NAMES.popup }));
-      endpoint.onChanged(onChanged);
+      const port = browser.runtime.connect({ name: PORT_NAMES.popup });
+      port.onMessage.addListener((message: unknown) => {
+        if ((message as Envelope | null)?.channel === "changed") onChanged();
+      });
+      const endpoint = portEndpoint(port);
       current = { endpoint, remote: Comlink.wrap<PopupApi>(endpoint) };
     }
     return current.remote;

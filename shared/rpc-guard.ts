@@ -30,7 +30,7 @@ type Verdict = { ok: true; message: ApplyMessage } | { ok: false; id?: string; e
 const refuse = (reason: string, id?: string): Verdict => ({
   ok: false,
   ...(id === undefined ? {} : { id }),
-  error: new TurnkeyError(`Refused message: ${reason}`, "VALIDATION_ERROR"),
+  error: new TurnkeyError(`Refused: ${reason}`, "VALIDATION_ERROR"),
 });
 
 /** Copies `value` if it is plain JSON-like data within the limits; throws a reason otherwise. */
@@ -51,7 +51,7 @@ function copyPlainData(value: unknown, depth: number, budget: { nodes: number; c
       if (value === null) return null;
       if (Array.isArray(value)) return value.map((item) => copyPlainData(item, depth + 1, budget));
       const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) throw "only plain objects may be sent";
+      if (proto !== Object.prototype && proto !== null) throw "not a plain object";
       const copy: Record<string, unknown> = {};
       for (const key of Object.keys(value)) {
         if (FORBIDDEN_KEYS.has(key)) throw `forbidden key "${key}"`;
@@ -61,7 +61,7 @@ function copyPlainData(value: unknown, depth: number, budget: { nodes: number; c
       return copy;
     }
     default:
-      throw `values of type ${typeof value} may not be sent`;
+      throw `a ${typeof value} cannot be sent`;
   }
 }
 
@@ -71,7 +71,7 @@ export function inspectCall(data: unknown, allowedMethods: readonly string[]): V
   const { id, type, path, argumentList } = data as Record<string, unknown>;
   const replyId = typeof id === "string" && id.length > 0 && id.length <= 64 ? id : undefined;
   if (replyId === undefined) return refuse("missing or invalid id");
-  if (type !== "APPLY") return refuse(`message type ${JSON.stringify(String(type)).slice(0, 40)} is not allowed`, replyId);
+  if (type !== "APPLY") return refuse(`${JSON.stringify(String(type)).slice(0, 40)} is not allowed`, replyId);
   if (!Array.isArray(path) || path.length !== 1 || typeof path[0] !== "string" || !allowedMethods.includes(path[0])) {
     return refuse("unknown method", replyId);
   }
@@ -79,7 +79,7 @@ export function inspectCall(data: unknown, allowedMethods: readonly string[]): V
   const budget = { nodes: MAX_NODES, chars: MAX_CHARS };
   const args: ApplyMessage["argumentList"] = [];
   for (const wire of argumentList) {
-    if (typeof wire !== "object" || wire === null || (wire as { type?: unknown }).type !== "RAW") return refuse("arguments must be plain values", replyId);
+    if (typeof wire !== "object" || wire === null || (wire as { type?: unknown }).type !== "RAW") return refuse("arguments must be RAW values", replyId);
     try {
       args.push({ type: "RAW", value: copyPlainData((wire as { value?: unknown }).value, 0, budget) });
     } catch (reason) {

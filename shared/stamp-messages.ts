@@ -77,8 +77,8 @@ export function stampReply(value: unknown): { requestId: string; outcome: StampO
   if (!isPlainObject(outcome)) return invalid("The page answered without an outcome");
   if (outcome.ok === true) {
     const { stampHeaderName, stampHeaderValue } = isPlainObject(outcome.stamp) ? outcome.stamp : ({} as Record<string, unknown>);
-    if (typeof stampHeaderName !== "string" || typeof stampHeaderValue !== "string") return invalid("The stamper's result has no stampHeaderName and stampHeaderValue strings");
-    if (stampHeaderName.length > 64 || stampHeaderValue.length > MAX_STAMP_HEADER_VALUE_LENGTH) return invalid("The stamper's result is too large to be a stamp");
+    if (typeof stampHeaderName !== "string" || typeof stampHeaderValue !== "string") return invalid("The stamper returned no stamp");
+    if (stampHeaderName.length > 64 || stampHeaderValue.length > MAX_STAMP_HEADER_VALUE_LENGTH) return invalid("The stamper's result is too large");
     return { requestId, outcome: { ok: true, stamp: { stampHeaderName, stampHeaderValue } } };
   }
   if (outcome.ok !== false || !STAMP_REFUSALS.includes(outcome.reason as StampRefusal)) return invalid("The page's answer was not understood");
