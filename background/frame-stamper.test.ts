@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { StampRequest } from "../shared/protocol.ts";
-import { frameStamper, PAGE_STAMP_TIMEOUT_MS, type StampPort } from "./frame-stamper.ts";
+import type { RuntimePort } from "../extension/port-endpoint.ts";
+import { frameStamper, PAGE_STAMP_TIMEOUT_MS } from "./frame-stamper.ts";
 
 /** A runtime port to one frame: records what the background sends, lets the test answer or close it. */
 function fakePort() {
@@ -8,7 +9,7 @@ function fakePort() {
   const onMessage: ((message: unknown) => void)[] = [];
   const onDisconnect: (() => void)[] = [];
   let closed = false;
-  const port: StampPort = {
+  const port: RuntimePort = {
     postMessage: (message) => {
       if (closed) throw new Error("Attempting to use a disconnected port object");
       sent.push(message as StampRequest);

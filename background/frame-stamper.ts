@@ -13,6 +13,7 @@
  */
 import { TurnkeyError } from "../shared/errors.ts";
 import type { PageStamperType, Stamp, StampOutcome, StampRequest } from "../shared/protocol.ts";
+import type { RuntimePort } from "../extension/port-endpoint.ts";
 import * as stampMessages from "../shared/stamp-messages.ts";
 
 /**
@@ -27,13 +28,6 @@ export interface FrameStamper {
   readonly frame: string;
   /** Asks the frame's registered stamper of `type` to stamp exactly `payload`. */
   stamp(type: PageStamperType, payload: string): Promise<Stamp>;
-}
-
-/** What of a `runtime.Port` this needs (a fake in tests). */
-export interface StampPort {
-  postMessage(message: unknown): void;
-  onMessage: { addListener(listener: (message: unknown) => void): void };
-  onDisconnect: { addListener(listener: () => void): void };
 }
 
 export interface FrameStamperOptions {
@@ -66,7 +60,7 @@ function refusal(type: PageStamperType, outcome: Extract<StampOutcome, { ok: fal
 
 let frames = 0;
 
-export function frameStamper(port: StampPort, options: FrameStamperOptions = {}): FrameStamper {
+export function frameStamper(port: RuntimePort, options: FrameStamperOptions = {}): FrameStamper {
   const timeoutMs = options.timeoutMs ?? PAGE_STAMP_TIMEOUT_MS;
   const newId = options.newId ?? (() => crypto.randomUUID());
   const pending = new Map<string, Pending>();

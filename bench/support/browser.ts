@@ -14,7 +14,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { findChromium } from "../../e2e/support/browser.ts";
+import { chromiumArgs, findChromium } from "../../e2e/support/browser.ts";
 import { ServiceWorkerControl } from "../../e2e/support/service-worker.ts";
 
 export interface ExtensionHandle {
@@ -56,14 +56,7 @@ export async function launchBench(opts: { vaultDir: string; echoDir: string; deb
     headless: true,
     chromiumSandbox: false,
     args: [
-      `--disable-extensions-except=${vaultDir},${echoDir}`,
-      `--load-extension=${vaultDir},${echoDir}`,
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
+      ...chromiumArgs(vaultDir, echoDir),
       "--js-flags=--expose-gc",
       "--enable-precise-memory-info",
       ...(opts.debugPort ? ["--remote-debugging-port=0"] : []),

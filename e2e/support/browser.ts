@@ -72,11 +72,11 @@ export function findChromium(): string {
   );
 }
 
-/** Chromium's flags: load only our extension, and stay off the network. */
-function chromiumArgs(extensionDir: string): string[] {
+/** Chromium's flags: load only these unpacked extensions, and stay off the network. */
+export function chromiumArgs(...extensionDirs: string[]): string[] {
   return [
-    `--disable-extensions-except=${extensionDir}`,
-    `--load-extension=${extensionDir}`,
+    `--disable-extensions-except=${extensionDirs.join(",")}`,
+    `--load-extension=${extensionDirs.join(",")}`,
     "--disable-gpu",
     "--disable-quic",
     "--no-first-run",
