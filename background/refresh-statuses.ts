@@ -28,7 +28,10 @@ export class RefreshStatuses {
   async update(origin: string, sessionKey: string, change: (status: RefreshStatus) => RefreshStatus | undefined): Promise<void> {
     const statuses = await this.load();
     const slot = slotOf(origin, sessionKey);
-    const next = change(statuses.get(slot) ?? { failures: 0 });
+    const previous = statuses.get(slot);
+    const next = change(previous ?? { failures: 0 });
+    // A successful refresh of a session that never failed changes nothing: no write.
+    if (next === undefined && previous === undefined) return;
     if (next === undefined) statuses.delete(slot);
     else statuses.set(slot, next);
     await this.store.set({ [STORAGE_KEY]: Object.fromEntries(statuses) }).catch(() => undefined);

@@ -216,10 +216,6 @@ export class Vault {
     return entries;
   }
 
-  async storedSession(origin: string, sessionKey: string): Promise<StoredSession | undefined> {
-    return sessionAt((await this.load()).origins.get(origin), sessionKey);
-  }
-
   // ---- the three steps of a refresh (see refresh.ts) ----
 
   /**
