@@ -3,7 +3,7 @@ import { crx } from "@crxjs/vite-plugin";
 import { defineConfig } from "vite";
 import manifest from "./manifest.json" with { type: "json" };
 
-// TURNKEY_API_BASE_URL sets the default API base URL of a build (vault-contract.md, Settings).
+// TURNKEY_API_BASE_URL sets the default API base URL of a build (docs/api.md#settings).
 const defaultApiBaseUrl = process.env.TURNKEY_API_BASE_URL ?? "https://api.turnkey.com";
 
 /**

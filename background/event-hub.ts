@@ -1,5 +1,5 @@
 /**
- * Delivers vault events (vault-contract.md, Events) to every open frame of the session's
+ * Delivers vault events (docs/api.md#events) to every open frame of the session's
  * origin, and to no other.
  *
  * A frame that has used the vault is remembered in `storage.session` (tab, frame, document),

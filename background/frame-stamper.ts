@@ -1,6 +1,6 @@
 /**
- * The stampers of one calling frame, as the background reaches them (vault-contract.md,
- * `stampWith: "passkey" | "wallet"`).
+ * The stampers of one calling frame, as the background reaches them, for
+ * `stampWith: "passkey" | "wallet"` (docs/api.md#stampwith-passkeys-and-wallets).
  *
  * A page's passkey and wallet stamps can only be made in that page, so a page-stamped refresh
  * asks the frame whose `refreshSession` it serves: over that frame's own runtime port (bound to

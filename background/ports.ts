@@ -1,5 +1,5 @@
 /**
- * Who may call what (vault-contract.md, "Who talks to whom"). A page's content script gets
+ * Who may call what (docs/architecture.md#who-may-call-what). A page's content script gets
  * the page API bound to the origin the browser reports for its frame; an extension page (the
  * popup) gets the privileged popup API; any other port is closed. Both are comlink `expose`s
  * behind `guardEndpoint`, so only allow-listed method calls reach them. A page port also carries

@@ -1,5 +1,5 @@
 /**
- * When the alarm should act on a session, and how (vault-contract.md, Automatic refresh).
+ * When the alarm should act on a session, and how (docs/api.md#automatic-refresh).
  *
  * Pure: given a session, its refresh status, the settings and the time, `planSession` says
  * whether to expire it, refresh it, warn its tabs (`sessionExpiring`, auto-refresh off) or wait,

@@ -1,5 +1,5 @@
 /**
- * `refreshSession` (vault-contract.md; turnkey-api.md §1), single-flight per session.
+ * `refreshSession` (docs/api.md#refreshsessionparams; docs/turnkey.md#refreshsession-in-the-sdk), single-flight per session.
  *
  * Unlike the SDK, the `stamp_login` is signed with the refreshed session's own key for its own
  * organization, and concurrent refreshes of one session from tabs, the popup and the alarm
@@ -21,7 +21,7 @@ import { SingleFlight } from "./single-flight.ts";
 import type { Stamper, TurnkeyApi } from "./turnkey-client.ts";
 import type { Vault } from "./vault.ts";
 
-/** Turnkey's messages for a stamping key it no longer accepts (turnkey-api.md §1, step 7). */
+/** Turnkey's messages for a stamping key it no longer accepts (docs/turnkey.md#error-mapping). */
 const EXPIRED_KEY_MESSAGES = [
   "could not find public key in organization or its parent organization",
   "Unauthenticated desc = expired api key publicKey",

@@ -1,5 +1,5 @@
 /**
- * Automatic refresh on a `chrome.alarms` timer (vault-contract.md, Automatic refresh).
+ * Automatic refresh on a `chrome.alarms` timer (docs/api.md#automatic-refresh).
  *
  * One alarm, set for the next moment any session needs attention. When it fires, a pass plans
  * every session (`planSession`): refreshes those due through the same single-flight path the

@@ -1,5 +1,5 @@
 /**
- * Vault settings (vault-contract.md, Settings): kept in storage under `settings`, read through
+ * Vault settings (docs/api.md#settings): kept in storage under `settings`, read through
  * a cache that `save` keeps current, so a saved change applies to the next call without a reload.
  */
 import type { KeyValueStore } from "../extension/key-value-store.ts";

@@ -1,5 +1,5 @@
 /**
- * Coalesces concurrent calls per slot (vault-contract.md, refreshSession): while a call runs,
+ * Coalesces concurrent calls per slot (docs/api.md#refreshsessionparams): while a call runs,
  * callers with the same parameters share its promise; a caller with other parameters waits for
  * it to settle and then runs its own. The slot is a session; the parameters are its normalised
  * refresh parameters.

@@ -1,5 +1,5 @@
 /**
- * The background's Turnkey API client for `stamp_login` (turnkey-api.md §3).
+ * The background's Turnkey API client for `stamp_login` (docs/turnkey.md#stamp_login).
  *
  * `@turnkey/http`'s `TurnkeyClient` builds each request body and stamps it with the vault's own
  * stamper (`stampStampLogin`, `stampGetActivity`); the signed request is then sent here, with a

@@ -1,6 +1,6 @@
 /**
  * The vault: every origin's sessions and key pairs, and the lifecycle methods of
- * vault-contract.md (`@turnkey/core`'s names), scoped to the caller's origin.
+ * docs/api.md#methods (`@turnkey/core`'s names), scoped to the caller's origin.
  *
  * State lives in the `KeyValueStore` as one record per origin (`origin:<origin>`: its
  * sessions and active session key) and one per key pair (`keypair:<public key>`), cached in

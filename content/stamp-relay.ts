@@ -1,5 +1,5 @@
 /**
- * The bridge's half of page stamping (vault-contract.md, `stampWith`): it carries the
+ * The bridge's half of page stamping (docs/api.md#stampwith-passkeys-and-wallets): it carries the
  * background's stamp requests to the page script's port that holds a stamper of that type, and
  * the page's replies back, since comlink proxies cannot cross a runtime port.
  *

@@ -1,5 +1,5 @@
 /**
- * The page's own stampers (vault-contract.md, `registerStamper` and `stampWith`), kept by the
+ * The page's own stampers (docs/api.md#stampwith-passkeys-and-wallets), kept by the
  * page script in the main world.
  *
  * Passkeys and wallets belong to the page: WebAuthn runs for the page's origin and wallets are

@@ -1,6 +1,6 @@
 /**
  * Whether a page stamper's error means that its user (or wallet) refused, which the vault reports
- * as `USER_CANCELED` (vault-contract.md, `stampWith`): a WebAuthn `NotAllowedError` (the prompt
+ * as `USER_CANCELED` (docs/api.md#stampwith-passkeys-and-wallets): a WebAuthn `NotAllowedError` (the prompt
  * was dismissed, timed out, or user verification failed), an EIP-1193 provider error with code
  * 4001 ("User Rejected Request"), or a `TurnkeyError` already coded `USER_CANCELED`. Turnkey's
  * stampers wrap what they catch (`WalletStamper` throws a `WalletStamperError` whose

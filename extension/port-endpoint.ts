@@ -1,5 +1,5 @@
 /**
- * A comlink `Endpoint` over a `runtime.Port` (browser-testing.md, "comlink over runtime.Port").
+ * A comlink `Endpoint` over a `runtime.Port` (docs/architecture.md#comlink-over-runtimeport).
  *
  * Runtime ports carry JSON, so comlink messages travel inside `{ channel: "rpc" }` envelopes
  * and vault events beside them in `{ channel: "event" }` envelopes. comlink has no notion of a

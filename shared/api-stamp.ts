@@ -1,5 +1,5 @@
 /**
- * Turnkey's API-key stamp (turnkey-api.md §4): the `X-Stamp` header value is base64url (no
+ * Turnkey's API-key stamp (docs/turnkey.md#api-key-stamp): the `X-Stamp` header value is base64url (no
  * padding) of `{"publicKey","scheme":"SIGNATURE_SCHEME_TK_API_P256","signature":<DER hex>}`,
  * the signature being ECDSA P-256/SHA-256 over the exact request body bytes. Same field order
  * as `@turnkey/api-key-stamper`.

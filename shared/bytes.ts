@@ -1,7 +1,7 @@
 /**
  * Byte encodings used across the vault: hex, base64url (RFC 4648 §5, no padding) and UTF-8.
  * Turnkey's stamps and session JWTs use base64url; plain base64 would drop `-` and `_`
- * (one of the SDK defects listed in turnkey-api.md §1), so decoding here is strict.
+ * (one of the SDK defects in docs/turnkey.md#sdk-defects-the-vault-avoids), so decoding here is strict.
  */
 
 const HEX = /^(?:[0-9a-fA-F]{2})*$/;

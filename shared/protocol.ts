@@ -1,7 +1,7 @@
 /**
  * The vault's wire protocol: the types and names that more than one context agrees on.
  *
- * Three hops carry calls (vault-contract.md, "Who talks to whom"):
+ * Three hops carry calls (docs/architecture.md#hops-and-what-crosses-them):
  * page script ⇄ content script over a `MessagePort`, content script ⇄ background and
  * popup ⇄ background over `runtime.Port`s. Calls travel as comlink messages; events travel
  * beside them as `{ channel: "event" }` envelopes. Nothing here has behaviour; the constants are
@@ -17,7 +17,7 @@ export const VAULT_INFO = { name: "Turnkey Session Vault", version: "0.1.0" } as
 
 export type SessionType = "SESSION_TYPE_READ_ONLY" | "SESSION_TYPE_READ_WRITE";
 
-/** A Turnkey session, shaped as `@turnkey/sdk-types`' `Session` (turnkey-api.md §2). */
+/** A Turnkey session, shaped as `@turnkey/sdk-types`' `Session` (docs/turnkey.md#sessions-and-the-session-jwt). */
 export interface Session {
   sessionType: SessionType;
   userId: string;
@@ -41,7 +41,7 @@ export const PAGE_STAMPER_TYPES: readonly PageStamperType[] = /* @__PURE__ */ Ob
 /** Which stamper signs a refresh's `stamp_login`: the vault's session key (`StamperType.ApiKey`) or the page's. */
 export type StampWith = "api-key" | PageStamperType;
 
-/** The one header each page stamper may stamp with (turnkey-api.md §4); the background refuses any other. */
+/** The one header each page stamper may stamp with (docs/turnkey.md#stamps); the background refuses any other. */
 export const PAGE_STAMP_HEADER_NAMES: Readonly<Record<PageStamperType, string>> = /* @__PURE__ */ Object.freeze({
   passkey: "X-Stamp-Webauthn",
   wallet: "X-Stamp",
@@ -150,7 +150,7 @@ export const VAULT_EVENT_TYPES: readonly VaultEventType[] = /* @__PURE__ */ Obje
 export type Envelope = { channel: "rpc"; message: unknown } | { channel: "event"; event: VaultEvent } | { channel: "changed" };
 
 /**
- * Page stamping (vault-contract.md, `stampWith`). comlink proxies cannot cross a runtime port,
+ * Page stamping (docs/api.md#stampwith-passkeys-and-wallets). comlink proxies cannot cross a runtime port,
  * so the background asks the calling frame for a stamp with messages of its own, beside the
  * envelopes above: background → bridge → page script `stamp-request`, and back `stamp-reply`.
  * The page script tells its bridge which stamper types it holds with `stampers`.
@@ -192,7 +192,7 @@ export const PORT_NAMES = {
 export const WINDOW_MESSAGE_TAG = "turnkey-session-vault";
 export type WindowHandshake = { [WINDOW_MESSAGE_TAG]: "connect" | "bridge-ready" };
 
-/** Vault settings, kept by the background and edited in the popup (vault-contract.md, Settings). */
+/** Vault settings, kept by the background and edited in the popup (docs/api.md#settings). */
 export interface VaultSettings {
   apiBaseUrl: string;
   defaultExpirationSeconds: string;

@@ -3,7 +3,7 @@
  *
  * comlink answers GET, SET, CONSTRUCT, ENDPOINT and RELEASE on any property path and
  * deserialises "proxy" handlers into live MessagePorts. A page must get none of that
- * (vault-contract.md: only allow-listed calls cross the bridge). `guardEndpoint` lets through
+ * (docs/architecture.md#hops-and-what-crosses-them: only allow-listed calls cross). `guardEndpoint` lets through
  * only `APPLY` of one allow-listed method name with plain-data arguments, rebuilt from scratch;
  * anything else is answered with a `VALIDATION_ERROR` when it carries an id, and dropped when not.
  */

@@ -1,5 +1,5 @@
 /**
- * Session tokens in Turnkey's JWT format for unit tests: the claims of turnkey-api.md §2,
+ * Session tokens in Turnkey's JWT format for unit tests: the claims of docs/turnkey.md#sessions-and-the-session-jwt,
  * base64url without padding. The signature is random bytes (the vault does not check it; the
  * stand-in in e2e/ mints properly signed ones).
  */

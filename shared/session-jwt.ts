@@ -1,5 +1,5 @@
 /**
- * Reads a Turnkey session JWT into a `Session` (turnkey-api.md §2).
+ * Reads a Turnkey session JWT into a `Session` (docs/turnkey.md#sessions-and-the-session-jwt).
  *
  * The token is `<header>.<payload>.<signature>`, each base64url; the payload carries `exp`,
  * `public_key`, `session_type`, `user_id`, `organization_id` and optionally

@@ -1,5 +1,5 @@
 /**
- * The page-stamping messages (vault-contract.md, `stampWith`): what a page stamper may return,
+ * The page-stamping messages (docs/api.md#stampwith-passkeys-and-wallets): what a page stamper may return,
  * and the `StampRequest` / `StampReply` envelopes between background, content script and page,
  * each checked on the side that receives it. Kept apart from `validate.ts` (method arguments),
  * because the scripts in every page need these and not those.

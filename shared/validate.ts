@@ -1,5 +1,5 @@
 /**
- * Validation of everything a page can send (vault-contract.md): each vault method's arguments
+ * Validation of everything a page can send (docs/api.md#methods): each vault method's arguments
  * are checked and normalised here before the background acts, so bad input fails with
  * `VALIDATION_ERROR` and changes nothing. Unknown keys are refused rather than ignored, so a
  * typo such as `expirationSecond` does not silently fall back to a default.

@@ -1,5 +1,5 @@
 /**
- * `stampWith: "passkey" | "wallet"` end to end (vault-contract.md): the page registers Turnkey's
+ * `stampWith: "passkey" | "wallet"` end to end (docs/api.md#stampwith-passkeys-and-wallets): the page registers Turnkey's
  * own `WebauthnStamper` (on a credential that Chromium's virtual authenticator made in the page)
  * or `WalletStamper` (over a test EIP-1193 wallet), the vault builds the `stamp_login` and has
  * exactly that body stamped by the calling frame, and the stand-in verifies the WebAuthn or

@@ -7,7 +7,7 @@
  * `TurnkeyRequestError` reads `code`, `message` and `details` from it.
  *
  * The messages are Turnkey's own where they are known (the "Errors" page of Turnkey's docs,
- * tkhq/docs `docs/documentation/api-overview/errors.md`, and the substrings `@turnkey/core`
+ * https://github.com/tkhq/docs/blob/main/api-reference/overview/errors.mdx, and the substrings `@turnkey/core`
  * matches on); the few marked "stand-in wording" are ours.
  */
 import { randomUUID } from "node:crypto";

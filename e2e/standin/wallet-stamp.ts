@@ -1,6 +1,6 @@
 /**
  * Verifying Ethereum wallet stamps (`X-Stamp` with `SIGNATURE_SCHEME_TK_API_SECP256K1_EIP191`),
- * as Turnkey does (turnkey-api.md §4).
+ * as Turnkey does (docs/turnkey.md#wallet-stamp).
  *
  * The format is what `@turnkey/wallet-stamper` 1.1 produces: base64url of the JSON
  * `{ publicKey, scheme, signature }`, where `publicKey` is the compressed secp256k1 key recovered

@@ -1,5 +1,5 @@
 /**
- * Verifying passkey stamps (`X-Stamp-Webauthn`), as Turnkey does (turnkey-api.md §4).
+ * Verifying passkey stamps (`X-Stamp-Webauthn`), as Turnkey does (docs/turnkey.md#passkey-stamp).
  *
  * The header is plain JSON `{ authenticatorData, clientDataJson, credentialId, signature }`,
  * each base64url, as `@turnkey/webauthn-stamper` sends it: a WebAuthn assertion (W3C WebAuthn

@@ -2,7 +2,7 @@
  * Launches Debian's Chromium under Playwright with the built extension loaded, in a persistent
  * profile (extensions only load in one), and hands back what specs need: the context, the
  * extension's service worker and id, the popup URL, and control over the worker through CDP.
- * Follows /work/shared/docs/browser-testing.md: headless by default, no X server needed, and
+ * Follows docs/contributing.md#browsers-for-tests: headless by default, no X server needed, and
  * never our own `--disable-features` (it would replace Playwright's list). The network flags
  * keep Chromium from calling home; the only hosts a spec reaches are on loopback.
  */
