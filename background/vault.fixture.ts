@@ -1,6 +1,6 @@
 /**
  * A vault on in-memory storage for unit tests: real keystore (WebCrypto AES-GCM wrapping key,
- * noble P-256), a settable clock and a log of emitted events. `restart()` builds a new vault on
+ * WebCrypto P-256), a settable clock and a log of emitted events. `restart()` builds a new vault on
  * the same storage and wrapping key, as a restarted service worker would.
  */
 import { memoryStore, type MemoryStore } from "../extension/memory-store.ts";
