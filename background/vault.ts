@@ -206,8 +206,6 @@ export class Vault {
 
   /** `stamp(payload, { publicKey })`: with any key pair `signingKeyPair` allows. */
   async stampWithPublicKey(origin: string, payload: string, publicKey: string): Promise<Stamp> {
-    // No await between the check and the keystore's call: a deleteKeyPair either came first
-    // (refused here) or comes after this signature (see Keystore.forget).
     return this.stampWith(this.signingKeyPair(await this.load(), origin, publicKey), payload);
   }
 
@@ -381,6 +379,8 @@ export class Vault {
    * The key pair that `stamp`/`sign` with `publicKey` may use: one that a live session of this
    * origin holds, or a login key pair that no session holds yet, inside its grace period (a page
    * signs its login with it before the session exists). Unknown and foreign keys get the same refusal.
+   * Callers hand the key to the keystore with no await in between, so a concurrent deleteKeyPair
+   * is either seen here or lands after the signature began (and its `forget` drops the cached key).
    */
   private signingKeyPair(state: State, origin: string, publicKey: string): KeyPairRecord {
     const keyPair = this.ownKeyPair(state, origin, publicKey);
