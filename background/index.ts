@@ -27,7 +27,11 @@ installTurnkeyErrorHandler();
 void restrictStorageToTrustedContexts();
 
 const settings = new Settings(extensionLocalStore, defaultSettings(__DEFAULT_API_BASE_URL__));
-const events = new EventHub();
+const events = new EventHub({
+  store: extensionSessionStore,
+  sendToFrame: (frame, envelope) =>
+    browser.tabs.sendMessage(frame.tabId, envelope, { frameId: frame.frameId, ...(frame.documentId ? { documentId: frame.documentId } : {}) } as browser.Tabs.SendMessageOptionsType),
+});
 const popups = new PopupNotifier();
 const statuses = new RefreshStatuses(extensionSessionStore);
 const alarm = alarmClock(REFRESH_ALARM);
