@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 // Unit tests run in Node: pure logic with injected fakes, plus the stand-in's own tests.
 export default defineConfig({
   test: {
-    include: ["{background,content,popup,shared,extension,e2e,docs}/**/*.test.ts"],
+    include: ["{background,build,content,popup,shared,extension,e2e,docs}/**/*.test.ts"],
     environment: "node",
     testTimeout: 20_000,
   },

@@ -1,64 +1,82 @@
 /**
- * Delivers vault events (docs/api.md#events) to every open frame of the session's
- * origin, and to no other.
+ * Delivers vault events (docs/api.md#events) to every open frame of the session's origin, and
+ * to no other.
  *
- * A frame that has used the vault is remembered in `storage.session` (tab, frame, document),
- * so events still find it after the worker restarted and its port is gone: live ports get the
- * event directly, remembered frames without one get it through `tabs.sendMessage` targeted at
- * that exact document. A frame that has navigated away no longer matches and is forgotten.
+ * A frame that has used the vault is remembered in `storage.session` (tab, frame, and document
+ * where the browser reports one), so events still find it after the background restarted and its
+ * port is gone: live ports get the event directly, remembered frames without one through
+ * `tabs.sendMessage`. Chrome and Firefox 153 report `sender.documentId`, and the message is
+ * targeted at that exact document; Firefox 140 does not, so a remembered frame is then only a
+ * (tab, frame) slot that may hold another document by now. Such events carry their origin, and
+ * the frame's bridge drops an event for any origin but its own (`shared/event-origin.ts`): a frame that
+ * navigated to another site never gets one. A frame that no longer answers is forgotten.
  */
-import browser, { type Runtime } from "webextension-polyfill";
+import type { Runtime } from "webextension-polyfill";
+import type { KeyValueStore } from "../extension/key-value-store.ts";
 import type { Envelope, VaultEvent } from "../shared/protocol.ts";
 
-interface FrameRef {
+export interface FrameRef {
   origin: string;
   tabId: number;
   frameId: number;
-  documentId: string;
+  /** The document the port came from, when the browser reports it (not Firefox 140). */
+  documentId?: string;
+}
+
+export interface EventHubDeps {
+  /** `storage.session`: frames outlive the background, not the browser. */
+  store: KeyValueStore;
+  /** `tabs.sendMessage` to that frame (and document, when known); rejects when nothing there listens. */
+  sendToFrame(frame: FrameRef, envelope: Envelope): Promise<unknown>;
 }
 
 const STORAGE_KEY = "frames";
+
+/** Where a frame is remembered: its document, or its (tab, frame) slot when the browser names no document. */
+const slotOf = (frame: FrameRef): string => frame.documentId ?? `${frame.tabId}/${frame.frameId}`;
 
 export class EventHub {
   private readonly ports = new Map<Runtime.Port, FrameRef>();
   private frames: Promise<Map<string, FrameRef>> | undefined;
 
+  constructor(private readonly deps: EventHubDeps) {}
+
   /** Registers a page port whose sender the background already checked. */
   attach(origin: string, port: Runtime.Port): void {
     const { tab, frameId, documentId } = port.sender as Runtime.MessageSender & { documentId?: string };
-    if (tab?.id === undefined || frameId === undefined || documentId === undefined) return;
-    const frame = { origin, tabId: tab.id, frameId, documentId };
+    if (tab?.id === undefined || frameId === undefined) return;
+    const frame: FrameRef = { origin, tabId: tab.id, frameId, ...(typeof documentId === "string" ? { documentId } : {}) };
     this.ports.set(port, frame);
     port.onDisconnect.addListener(() => this.ports.delete(port));
-    void this.update((frames) => frames.set(documentId, frame));
+    void this.update((frames) => frames.set(slotOf(frame), frame));
   }
 
-  emit(origin: string, event: VaultEvent): void {
+  /** Sends `event` to every live port and remembered frame of `origin`; resolves when all were tried. */
+  async emit(origin: string, event: VaultEvent): Promise<void> {
     const envelope: Envelope = { channel: "event", event };
     const reached = new Set<string>();
     for (const [port, frame] of this.ports) {
       if (frame.origin !== origin) continue;
       try {
         port.postMessage(envelope);
-        reached.add(frame.documentId);
+        reached.add(slotOf(frame));
       } catch {
         this.ports.delete(port);
       }
     }
-    void this.remembered().then((frames) => {
-      for (const frame of frames.values()) {
-        if (frame.origin !== origin || reached.has(frame.documentId)) continue;
-        browser.tabs
-          .sendMessage(frame.tabId, envelope, { frameId: frame.frameId, documentId: frame.documentId } as browser.Tabs.SendMessageOptionsType)
-          .catch(() => this.update((all) => all.delete(frame.documentId)));
-      }
-    });
+    const frames = await this.remembered();
+    const addressed: Envelope = { ...envelope, origin };
+    await Promise.all(
+      [...frames.values()]
+        .filter((frame) => frame.origin === origin && !reached.has(slotOf(frame)))
+        .map((frame) => this.deps.sendToFrame(frame, addressed).catch(() => this.update((all) => all.delete(slotOf(frame))))),
+    );
   }
 
   private remembered(): Promise<Map<string, FrameRef>> {
-    this.frames ??= browser.storage.session
+    this.frames ??= this.deps.store
       .get(STORAGE_KEY)
-      .then((items) => new Map(Object.entries((items[STORAGE_KEY] ?? {}) as Record<string, FrameRef>)))
+      .then((stored) => new Map(Object.entries((stored ?? {}) as Record<string, FrameRef>)))
       .catch(() => new Map());
     return this.frames;
   }
@@ -66,6 +84,6 @@ export class EventHub {
   private async update(change: (frames: Map<string, FrameRef>) => unknown): Promise<void> {
     const frames = await this.remembered();
     change(frames);
-    await browser.storage.session.set({ [STORAGE_KEY]: Object.fromEntries(frames) }).catch(() => undefined);
+    await this.deps.store.set({ [STORAGE_KEY]: Object.fromEntries(frames) }).catch(() => undefined);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The background service worker: builds the vault from its parts and wires it to browser
- * events. Start-up does no work of its own beyond checking that the refresh alarm exists;
- * storage is read on the first call.
+ * events. Start-up does no work of its own beyond re-arming the refresh alarm from the stored
+ * sessions (the same storage read the first call needs).
  */
 import browser from "webextension-polyfill";
 import { alarmClock } from "../extension/alarm-clock.ts";
@@ -27,15 +27,20 @@ installTurnkeyErrorHandler();
 void restrictStorageToTrustedContexts();
 
 const settings = new Settings(extensionLocalStore, defaultSettings(__DEFAULT_API_BASE_URL__));
-const events = new EventHub();
+const events = new EventHub({
+  store: extensionSessionStore,
+  sendToFrame: (frame, envelope) =>
+    browser.tabs.sendMessage(frame.tabId, envelope, { frameId: frame.frameId, ...(frame.documentId ? { documentId: frame.documentId } : {}) } as browser.Tabs.SendMessageOptionsType),
+});
 const popups = new PopupNotifier();
 const statuses = new RefreshStatuses(extensionSessionStore);
 const alarm = alarmClock(REFRESH_ALARM);
 
-function emit(origin: string, event: VaultEvent): void {
-  events.emit(origin, event);
+/** Returns the re-arm, which the vault awaits before a store or refresh resolves (a new expiry may be due sooner). */
+function emit(origin: string, event: VaultEvent): Promise<void> | undefined {
+  void events.emit(origin, event);
   popups.notify();
-  if (event.type !== "sessionExpiring") void scheduler.reschedule();
+  return event.type === "sessionExpiring" ? undefined : scheduler.reschedule();
 }
 
 async function statusChanged(): Promise<void> {
@@ -70,5 +75,6 @@ browser.alarms.onAlarm.addListener((fired) => {
 });
 browser.runtime.onInstalled.addListener(() => void scheduler.run());
 browser.runtime.onStartup.addListener(() => void scheduler.run());
-// Alarms may not survive a browser restart or an update: make sure one is armed.
-void alarm.isArmed().then((armed) => (armed ? undefined : scheduler.reschedule()));
+// Every start re-arms from the stored sessions: alarms may not survive a browser restart or an
+// update, and a background stopped between a write and its re-arm left the alarm for the old plan.
+void scheduler.reschedule();

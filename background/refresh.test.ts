@@ -277,3 +277,26 @@ describe("toRefreshError", () => {
     expect(other.cause).toBeInstanceOf(TurnkeyRequestError);
   });
 });
+
+describe("the re-arm after a store or refresh", () => {
+  it("storeSession and refreshSession resolve only after what emit returned (the alarm's re-arm) has settled", async () => {
+    const rearms: { type: string; done: () => void }[] = [];
+    f.emitted.settles = (event) => new Promise<void>((resolve) => rearms.push({ type: event.type, done: resolve }));
+    const resolved: string[] = [];
+
+    const stored = login(f).then(() => resolved.push("stored"));
+    await expect.poll(() => rearms.map((r) => r.type)).toEqual(["sessionStored"]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(resolved).toEqual([]);
+    rearms[0]!.done();
+    await stored;
+
+    const refreshed = refresh().then(() => resolved.push("refreshed"));
+    await expect.poll(() => rearms.map((r) => r.type)).toEqual(["sessionStored", "sessionRefreshed"]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(resolved).toEqual(["stored"]);
+    rearms[1]!.done();
+    await refreshed;
+    expect(resolved).toEqual(["stored", "refreshed"]);
+  });
+});

@@ -19,6 +19,8 @@ export interface VaultFixture {
   clock: { now: number };
   events: { origin: string; event: VaultEvent }[];
   reports: string[];
+  /** What `emit` returns (the vault waits for it after storing or refreshing); default nothing. */
+  emitted: { settles?: (event: VaultEvent) => Promise<void> };
   restart(): VaultFixture;
 }
 
@@ -29,15 +31,19 @@ export async function vaultFixture(): Promise<VaultFixture> {
   const build = (): VaultFixture => {
     const events: VaultFixture["events"] = [];
     const reports: string[] = [];
+    const emitted: VaultFixture["emitted"] = {};
     const vault = new Vault({
       store,
       keystore: new Keystore(async () => wrappingKey),
       now: () => clock.now,
-      emit: (origin, event) => events.push({ origin, event }),
+      emit: (origin, event) => {
+        events.push({ origin, event });
+        return emitted.settles?.(event);
+      },
       defaultApiBaseUrl: async () => "https://api.turnkey.com",
       report: (message) => reports.push(message),
     });
-    return { vault, store, clock, events, reports, restart: build };
+    return { vault, store, clock, events, reports, emitted, restart: build };
   };
   return build();
 }

@@ -43,7 +43,12 @@ export interface VaultDeps {
   store: KeyValueStore;
   keystore: Keystore;
   now: () => number;
-  emit: (origin: string, event: VaultEvent) => void;
+  /**
+   * Told of every change. For `sessionStored` and `sessionRefreshed` the call resolves only after
+   * what `emit` returns has settled: the alarm is re-armed for the new expiry (which may be sooner
+   * than the armed one) before the page learns that its session is stored.
+   */
+  emit: (origin: string, event: VaultEvent) => void | Promise<void>;
   defaultApiBaseUrl: () => Promise<string>;
   /** Told about records that could not be read (corrupt or foreign data). */
   report?: (message: string) => void;
@@ -130,7 +135,7 @@ export class Vault {
       }
       const next: OriginRecord = { ...record, sessions: { ...record.sessions, [input.sessionKey]: stored }, activeSessionKey: input.sessionKey };
       await this.writeOrigin(state, origin, next, replaced ? [replaced.session.publicKey!] : []);
-      this.deps.emit(origin, { type: "sessionStored", detail: { sessionKey: input.sessionKey, session } });
+      await this.deps.emit(origin, { type: "sessionStored", detail: { sessionKey: input.sessionKey, session } });
     });
   }
 
@@ -321,7 +326,7 @@ export class Vault {
     const stored: StoredSession = { session, apiBaseUrl: ticket.previous.apiBaseUrl, storedAt: this.deps.now() };
     const sessions = { ...record.sessions, [ticket.sessionKey]: stored };
     await this.writeOrigin(state, ticket.origin, { ...record, sessions }, [ticket.signer.publicKey], ticket.ownsNewKeyPair ? ticket.newKeyPair : undefined);
-    this.deps.emit(ticket.origin, { type: "sessionRefreshed", detail: { sessionKey: ticket.sessionKey, session } });
+    await this.deps.emit(ticket.origin, { type: "sessionRefreshed", detail: { sessionKey: ticket.sessionKey, session } });
     return session;
   }
 

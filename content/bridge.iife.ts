@@ -27,6 +27,7 @@ import {
   type VaultApi,
   type VaultMethod,
 } from "../shared/protocol.ts";
+import { eventForOrigin } from "../shared/event-origin.ts";
 import { guardEndpoint } from "../shared/rpc-guard.ts";
 import { StampRelay } from "./stamp-relay.ts";
 
@@ -100,10 +101,11 @@ window.addEventListener("message", (event) => {
 });
 
 // Events sent while this frame had no live port (the worker restarted since) come this way.
+// Each names its origin: this frame may have navigated to another site since it was remembered.
 chrome.runtime.onMessage.addListener((message: unknown, sender: chrome.runtime.MessageSender) => {
   if (sender.id !== chrome.runtime.id || sender.tab !== undefined) return;
-  const envelope = message as Envelope | null;
-  if (envelope?.channel === "event") toPage(envelope);
+  const event = eventForOrigin(message, location.origin);
+  if (event !== undefined) toPage({ channel: "event", event });
 });
 
 window.postMessage({ [WINDOW_MESSAGE_TAG]: "bridge-ready" }, "*");

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { StampReply, StampRequest } from "../shared/protocol.ts";
+import { fromOtherRealm } from "../shared/other-realm.fixture.ts";
 import { StampRelay } from "./stamp-relay.ts";
 
 const request: StampRequest = { channel: "stamp-request", requestId: "req-1", stampWith: "passkey", payload: "{}" };
@@ -87,5 +88,15 @@ describe("StampRelay", () => {
     await settle();
     expect(toBackground).toEqual([]);
     expect(stamper.received).toEqual([]);
+  });
+
+  it("relays a stamper announcement and reply made in the page's realm (Firefox: Xray-wrapped page objects)", () => {
+    const relay = new StampRelay();
+    const toBackground: StampReply[] = [];
+    const stamper = pagePort();
+    relay.fromPage(stamper.port, fromOtherRealm(`{ channel: "stampers", types: ["wallet"] }`), () => {});
+    const reply = fromOtherRealm(`{ channel: "stamp-reply", requestId: "req-1", outcome: { ok: true, stamp: { stampHeaderName: "X-Stamp", stampHeaderValue: "eyJ9" } } }`);
+    relay.fromPage(stamper.port, reply, (r) => toBackground.push(r));
+    expect(toBackground).toEqual([{ channel: "stamp-reply", requestId: "req-1", outcome: { ok: true, stamp: { stampHeaderName: "X-Stamp", stampHeaderValue: "eyJ9" } } }]);
   });
 });

@@ -7,9 +7,5 @@ export function alarmClock(name: string) {
       if (when === undefined) await browser.alarms.clear(name);
       else await browser.alarms.create(name, { when });
     },
-    /** True when the alarm exists (it may have been lost across a browser restart). */
-    async isArmed(): Promise<boolean> {
-      return (await browser.alarms.get(name)) !== undefined;
-    },
   };
 }

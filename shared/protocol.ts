@@ -170,7 +170,11 @@ export const VAULT_EVENT_TYPES: readonly VaultEventType[] = /* @__PURE__ */ Obje
  * Envelopes on every port: comlink traffic, vault events (to pages) and change notices (to
  * the popup, which then reads the list again) never mix.
  */
-export type Envelope = { channel: "rpc"; message: unknown } | { channel: "event"; event: VaultEvent } | { channel: "changed" };
+export type Envelope =
+  | { channel: "rpc"; message: unknown }
+  // `origin`: set on events sent to a remembered frame, which drops one for another origin (shared/event-origin.ts).
+  | { channel: "event"; event: VaultEvent; origin?: string }
+  | { channel: "changed" };
 
 /**
  * Page stamping (docs/api.md#stampwith-passkeys-and-wallets). comlink proxies cannot cross a runtime port,

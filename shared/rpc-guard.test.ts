@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { fromOtherRealm } from "./other-realm.fixture.ts";
 import { inspectCall } from "./rpc-guard.ts";
 
 const METHODS = ["getSession", "stamp"];
@@ -65,5 +66,24 @@ describe("inspectCall, property-based", () => {
       }),
       { numRuns: 2_000 },
     );
+  });
+});
+
+describe("inspectCall with another realm's objects (Firefox: page data behind Xray wrappers)", () => {
+  it("lets plain arguments made in the page's realm through, copied into this realm", () => {
+    const data = fromOtherRealm(`{ id: "1", type: "APPLY", path: ["getSession"], argumentList: [{ type: "RAW", value: { sessionKey: "k", nested: { list: [1, "a"] } } }] }`);
+    const verdict = inspectCall(data, METHODS);
+    expect(verdict).toEqual({ ok: true, message: { id: "1", type: "APPLY", path: ["getSession"], argumentList: [{ type: "RAW", value: { sessionKey: "k", nested: { list: [1, "a"] } } }] } });
+    const value = verdict.ok ? verdict.message.argumentList[0]!.value : undefined;
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+  });
+
+  it.each([
+    ["a Map", "new Map()"],
+    ["a Date", "new Date()"],
+    ["a class instance", "new (class Session {})()"],
+  ])("still refuses %s", (_, source) => {
+    const data = fromOtherRealm(`{ id: "1", type: "APPLY", path: ["getSession"], argumentList: [{ type: "RAW", value: ${source} }] }`);
+    expect(inspectCall(data, METHODS)).toMatchObject({ ok: false, id: "1", error: { code: "VALIDATION_ERROR" } });
   });
 });

@@ -10,6 +10,7 @@
 import type { Endpoint } from "comlink";
 import { thrownReply } from "./comlink-errors.ts";
 import { TurnkeyError } from "./errors.ts";
+import { isPlainObject } from "./plain-object.ts";
 
 const MAX_ARGUMENTS = 4;
 const MAX_DEPTH = 16;
@@ -50,8 +51,7 @@ function copyPlainData(value: unknown, depth: number, budget: { nodes: number; c
     case "object": {
       if (value === null) return null;
       if (Array.isArray(value)) return value.map((item) => copyPlainData(item, depth + 1, budget));
-      const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) throw "not a plain object";
+      if (!isPlainObject(value)) throw "not a plain object";
       const copy: Record<string, unknown> = {};
       for (const key of Object.keys(value)) {
         if (FORBIDDEN_KEYS.has(key)) throw `forbidden key "${key}"`;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { fromOtherRealm } from "./other-realm.fixture.ts";
 import * as stampMessages from "./stamp-messages.ts";
 
 const validationError = expect.objectContaining({ name: "TurnkeyError", code: "VALIDATION_ERROR" });
@@ -49,5 +50,16 @@ describe("page stamping messages", () => {
       expect(stampMessages.stampReply({ channel: "stamp-reply", requestId: "r1", outcome })?.outcome).toMatchObject({ ok: false, reason: "invalid-stamp" });
     }
     for (const bad of [{ channel: "stamp-reply", outcome: { ok: true, stamp } }, { channel: "stamp-request", requestId: "r1" }, null]) expect(stampMessages.stampReply(bad)).toBeUndefined();
+  });
+});
+
+describe("page stamping messages from another realm (Firefox: page data behind Xray wrappers)", () => {
+  it("reads a page's stamp reply, request and stamp", () => {
+    const reply = fromOtherRealm(`{ channel: "stamp-reply", requestId: "req-1", outcome: { ok: true, stamp: { stampHeaderName: "X-Stamp", stampHeaderValue: "eyJ9" } } }`);
+    expect(stampMessages.stampReply(reply)).toEqual({ requestId: "req-1", outcome: { ok: true, stamp: { stampHeaderName: "X-Stamp", stampHeaderValue: "eyJ9" } } });
+    const request = fromOtherRealm(`{ channel: "stamp-request", requestId: "req-1", stampWith: "wallet", payload: "{}" }`);
+    expect(stampMessages.stampRequest(request)).toEqual({ channel: "stamp-request", requestId: "req-1", stampWith: "wallet", payload: "{}" });
+    const stamp = fromOtherRealm(`{ stampHeaderName: "X-Stamp", stampHeaderValue: "eyJ9" }`);
+    expect(stampMessages.pageStamp(stamp, "wallet")).toEqual({ stampHeaderName: "X-Stamp", stampHeaderValue: "eyJ9" });
   });
 });

@@ -93,3 +93,16 @@ test("the schedule holds after the browser is closed and relaunched on the same 
     await second.close();
   }
 });
+
+test("every worker start re-arms from the stored sessions: an alarm left for an old plan is corrected", async ({ vault, standin, dappServer, openDapp }) => {
+  const page = await openDapp(vault, dappServer.origins[0]);
+  const short = await login(page, standin, { expirationSeconds: 16 });
+  // What a worker stopped between storeSession's write and its re-arm leaves behind: the alarm of the old plan.
+  const worker = await vault.workerHandle();
+  await worker.evaluate(() => chrome.alarms.create("turnkey-vault/refresh", { when: Date.now() + 3_600_000 }));
+  await vault.stopWorker();
+  await value(page, "getActiveSessionKey"); // any event starts the worker again
+  await expect
+    .poll(() => standin.requests({ path: STAMP_LOGIN }).filter((r) => r.stampPublicKey === short.publicKey).length, { timeout: 30_000 })
+    .toBe(1);
+});

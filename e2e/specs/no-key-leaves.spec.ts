@@ -9,6 +9,7 @@ import { p256 } from "@noble/curves/nist.js";
 import type { Page } from "@playwright/test";
 import type { VaultBrowser } from "../support/browser.ts";
 import { expect, test } from "../support/fixtures.ts";
+import { decryptStoredKeyPairs, secretEncodings } from "../support/key-pair-secrets.ts";
 import { call, login, value } from "../support/vault-calls.ts";
 
 test.beforeEach(({ standin }) => standin.reset());
@@ -16,47 +17,7 @@ test.beforeEach(({ standin }) => standin.reset());
 /** Decrypts every stored key pair in the worker: `{ publicKey, secretHex }`. */
 async function decryptAll(vault: VaultBrowser): Promise<{ publicKey: string; secretHex: string }[]> {
   const worker = await vault.workerHandle();
-  return worker.evaluate(async () => {
-    const fromB64u = (s: string) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((s.length + 3) % 4)), (c) => c.charCodeAt(0));
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const open = indexedDB.open("turnkey-session-vault");
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error);
-    });
-    const key = await new Promise<CryptoKey>((resolve, reject) => {
-      const get = db.transaction("wrapping-keys").objectStore("wrapping-keys").get("v1");
-      get.onsuccess = () => resolve(get.result);
-      get.onerror = () => reject(get.error);
-    });
-    const storage = await chrome.storage.local.get(null);
-    const out = [];
-    for (const [name, record] of Object.entries(storage)) {
-      if (!name.startsWith("keypair:")) continue;
-      const r = record as { origin: string; publicKey: string; iv: string; ciphertext: string };
-      const plain = await crypto.subtle.decrypt(
-        { name: "AES-GCM", iv: fromB64u(r.iv), additionalData: new TextEncoder().encode(`turnkey-session-vault/v1\n${r.origin}\n${r.publicKey}`) },
-        key,
-        fromB64u(r.ciphertext),
-      );
-      out.push({ publicKey: r.publicKey, secretHex: [...new Uint8Array(plain)].map((b) => b.toString(16).padStart(2, "0")).join("") });
-    }
-    return out;
-  });
-}
-
-function encodings(secretHex: string): string[] {
-  const bytes = Buffer.from(secretHex, "hex");
-  const b64 = bytes.toString("base64");
-  return [
-    secretHex,
-    secretHex.toUpperCase(),
-    b64,
-    b64.replace(/=+$/, ""),
-    bytes.toString("base64url"),
-    [...bytes].join(","),
-    JSON.stringify(Object.fromEntries([...bytes].entries())).slice(1, 40),
-    BigInt(`0x${secretHex}`).toString(10),
-  ];
+  return worker.evaluate(decryptStoredKeyPairs);
 }
 
 /** Opens a raw connection beside the page's provider and records everything the bridge sends on it. */
@@ -126,7 +87,7 @@ test("no private key appears in storage or in anything a page or the popup recei
   expect(haystacks["bridge traffic and events"]).toContain("sessionRefreshed"); // the tap really saw traffic
   for (const [where, text] of Object.entries(haystacks)) {
     for (const { secretHex } of keys) {
-      for (const encoded of encodings(secretHex)) expect(text.includes(encoded), `${where} contains a private key`).toBe(false);
+      for (const encoded of secretEncodings(secretHex)) expect(text.includes(encoded), `${where} contains a private key`).toBe(false);
     }
   }
   console.log(`no-key-leaves: ${keys.length} private keys × 8 encodings searched in ${Object.values(haystacks).reduce((n, t) => n + t.length, 0)} characters; found 0`);

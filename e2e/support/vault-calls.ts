@@ -5,14 +5,26 @@
  * stand-in → storeSession, as a dApp logs in) and `vaultStorage` (what the extension stores).
  */
 import type { Frame, Page } from "@playwright/test";
+import type { Frame as PuppeteerFrame, Page as PuppeteerPage } from "puppeteer-core";
 import type { Standin } from "../standin/server.ts";
 import type { VaultBrowser } from "./browser.ts";
 
+/**
+ * A page or frame of either driver: Playwright's (Chromium specs) or puppeteer's (Firefox specs).
+ * Both run `evaluate(fn, arg)` in the page with one serialisable argument, the only form used here.
+ */
+export type VaultPage = Page | Frame | PuppeteerPage | PuppeteerFrame;
+
+function evaluate<A, R>(page: VaultPage, fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> {
+  return (page as unknown as { evaluate(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> }).evaluate(fn, arg);
+}
+
 export type Outcome<T = unknown> = { ok: true; value: T } | { ok: false; error: { name: string; code?: string; message: string; isError: boolean } };
 
-export function call<T = unknown>(page: Page | Frame, method: string, ...args: unknown[]): Promise<Outcome<T>> {
-  return page.evaluate(
-    async ([method, args]) => {
+export function call<T = unknown>(page: VaultPage, method: string, ...args: unknown[]): Promise<Outcome<T>> {
+  return evaluate(
+    page,
+    async ([method, args]: readonly [string, unknown[]]): Promise<Outcome<T>> => {
       try {
         const vault = (window as unknown as { turnkeySession: Record<string, (...a: unknown[]) => Promise<unknown>> }).turnkeySession;
         return { ok: true as const, value: (await vault[method]!(...args)) as T };
@@ -26,7 +38,7 @@ export function call<T = unknown>(page: Page | Frame, method: string, ...args: u
 }
 
 /** The value of a call that must succeed; throws with the vault's error otherwise. */
-export async function value<T = unknown>(page: Page | Frame, method: string, ...args: unknown[]): Promise<T> {
+export async function value<T = unknown>(page: VaultPage, method: string, ...args: unknown[]): Promise<T> {
   const outcome = await call<T>(page, method, ...args);
   if (!outcome.ok) throw new Error(`${method} failed: ${outcome.error.code} ${outcome.error.message}`);
   return outcome.value;
@@ -41,7 +53,7 @@ export interface LoginResult {
 
 /** Logs the page in: a key pair in the vault, a first session minted for it, stored. */
 export async function login(
-  page: Page | Frame,
+  page: VaultPage,
   standin: Standin,
   options: { sessionKey?: string; organizationId?: string; userId?: string; expirationSeconds?: number } = {},
 ): Promise<LoginResult> {
@@ -68,8 +80,8 @@ export interface RecordedEvent {
 }
 
 /** Starts recording the vault's events in the page; returns a reader of what arrived so far. */
-export async function recordEvents(page: Page | Frame): Promise<() => Promise<RecordedEvent[]>> {
-  await page.evaluate(() => {
+export async function recordEvents(page: VaultPage): Promise<() => Promise<RecordedEvent[]>> {
+  await evaluate(page, () => {
     const seen: unknown[] = ((window as unknown as { seen: unknown[] }).seen = []);
     const vault = (window as unknown as { turnkeySession: EventTarget }).turnkeySession;
     for (const type of ["sessionStored", "sessionRefreshed", "sessionExpiring", "sessionExpired", "sessionCleared"]) {
@@ -78,6 +90,6 @@ export async function recordEvents(page: Page | Frame): Promise<() => Promise<Re
         seen.push({ type, sessionKey: detail.sessionKey, hasToken: typeof detail.session?.token === "string" });
       });
     }
-  });
-  return () => page.evaluate(() => (window as unknown as { seen: RecordedEvent[] }).seen);
+  }, undefined);
+  return () => evaluate(page, () => (window as unknown as { seen: RecordedEvent[] }).seen, undefined);
 }
