@@ -3,8 +3,9 @@ import { defineConfig } from "vitest/config";
 // Unit tests run in Node: pure logic with injected fakes, plus the stand-in's own tests.
 export default defineConfig({
   test: {
-    include: ["{background,content,popup,shared,extension,e2e}/**/*.test.ts"],
+    include: ["{background,content,popup,shared,extension,e2e,client}/**/*.test.ts"],
     environment: "node",
+    exclude: ["**/node_modules/**", "client/dist/**"],
     testTimeout: 20_000,
   },
 });
