@@ -4,6 +4,9 @@
  *
  *   POST /__standin/mint          body = mint options → { session, organizationId, userId }
  *   POST /__standin/credentials   body = a passkey or wallet key for a user → { ok: true }
+ *   POST /__standin/organizations      body = { name? } → { organizationId }
+ *   POST /__standin/sub-organizations  body = sub-organization options → { organizationId, userId }
+ *   POST /__standin/wallets       body = wallet options → { walletId, addresses }
  *   GET  /__standin/requests?path= → ReceivedRequest[]
  *   POST /__standin/faults        body = Fault → { ok: true }
  *   POST /__standin/reset         → { ok: true }
@@ -13,6 +16,7 @@
 import { ApiError, GrpcCode } from "./errors.ts";
 import type { CredentialOptions } from "./credentials.ts";
 import type { Fault } from "./faults.ts";
+import type { OrganizationOptions, SubOrganizationOptions, WalletOptions } from "./seeds.ts";
 import type { MintOptions } from "./sessions.ts";
 import type { Standin } from "./server.ts";
 
@@ -46,6 +50,13 @@ export function handleControlRequest(
       // registerCredential checks the options itself.
       standin.registerCredential(parseJson(rawBody) as CredentialOptions);
       return { ok: true };
+    // The seeding functions check the options themselves.
+    case "POST /__standin/organizations":
+      return standin.createOrganization(parseJson(rawBody) as OrganizationOptions);
+    case "POST /__standin/sub-organizations":
+      return standin.createSubOrganization(parseJson(rawBody) as SubOrganizationOptions);
+    case "POST /__standin/wallets":
+      return standin.createWallet(parseJson(rawBody) as WalletOptions);
     case "GET /__standin/requests": {
       const path = url.searchParams.get("path");
       return standin.requests(path === null ? undefined : { path });

@@ -1,10 +1,16 @@
 /**
- * The Turnkey API endpoints the stand-in serves: `stamp_login`, `get_activity` and `whoami`.
+ * The Turnkey API endpoints the stand-in serves: `stamp_login`, `get_activity`, `whoami`, and the
+ * queries of queries.ts (`get_user`, `list_wallets`, `list_wallet_accounts`).
  *
  * Every call is authenticated as Turnkey does it, by one stamp over the exact body bytes whose
  * key belongs to a user of the body's `organizationId`: an API-key `X-Stamp` (a live API key), a
  * wallet `X-Stamp` (`SIGNATURE_SCHEME_TK_API_SECP256K1_EIP191`, a registered wallet key) or an
  * `X-Stamp-Webauthn` (a registered passkey). The stamp that passed is reported for the request log.
+ *
+ * A passkey or wallet `stamp_login` may name the parent organization while the credential
+ * belongs to a user of one of its sub-organizations: `@turnkey/core`'s `loginWithPasskey` and
+ * `buildWalletLoginRequest` stamp for `config.organizationId` (`__clients__/core.mjs`), and
+ * Turnkey resolves the sub-organization from the credential; the session is the sub-org user's.
  */
 import {
   ACTIVITY_STATUS_COMPLETED,
@@ -30,6 +36,8 @@ import {
   routeNotFound,
 } from "./errors.ts";
 import type { Fault } from "./faults.ts";
+import { getUser, listWalletAccounts, listWallets } from "./queries.ts";
+import type { WalletStore } from "./wallets.ts";
 import { grantSession, parseExpirationSeconds } from "./sessions.ts";
 import type { Notarizer } from "./session-jwt.ts";
 import { decodeApiKeyStamp, isCompressedP256PublicKey, readStamp, verifyStamp } from "./stamp-verify.ts";
@@ -41,6 +49,7 @@ export interface ApiState {
   activities: ActivityStore;
   notarizer: Notarizer;
   credentials: CredentialStore;
+  wallets: WalletStore;
 }
 
 /** The stamp a request was authenticated by. */
@@ -69,7 +78,7 @@ export interface ApiRequest {
   now: number;
 }
 
-interface Caller {
+export interface Caller {
   organization: Organization;
   user: User;
   body: Record<string, unknown>;
@@ -83,7 +92,13 @@ const ENDPOINTS: Record<string, Endpoint> = {
   "/public/v1/submit/stamp_login": stampLogin,
   "/public/v1/query/get_activity": getActivity,
   "/public/v1/query/whoami": whoami,
+  "/public/v1/query/get_user": getUser,
+  "/public/v1/query/list_wallets": listWallets,
+  "/public/v1/query/list_wallet_accounts": listWalletAccounts,
 };
+
+/** Where a passkey or wallet of a sub-organization's user may sign for the parent organization. */
+const PARENT_LOGIN_PATHS = new Set(["/public/v1/submit/stamp_login"]);
 
 /**
  * Answers one API request.
@@ -122,7 +137,7 @@ function authenticateWallet(state: ApiState, request: ApiRequest, json: Record<s
   const { organization, body } = organizationOf(state, request);
   const walletKey = state.credentials.walletKey(stamp.publicKey);
   const user = walletKey && state.directory.user(walletKey.userId);
-  if (!user || user.organizationId !== organization.id) throw publicKeyNotFound(organization.id, stamp.publicKey);
+  if (!user || !reaches(state, request, organization, user)) throw publicKeyNotFound(organization.id, stamp.publicKey);
   return { organization, user, body, stamp: { stamper: "wallet", publicKey: stamp.publicKey, userId: user.id } };
 }
 
@@ -136,13 +151,19 @@ function authenticatePasskey(state: ApiState, request: ApiRequest, header: strin
   }
   verifyWebauthnStamp(stamp, passkey, request.rawBody);
   const { organization, body } = organizationOf(state, request);
-  if (user.organizationId !== organization.id) throw credentialNotFound(organization.id, stamp.credentialId);
+  if (!reaches(state, request, organization, user)) throw credentialNotFound(organization.id, stamp.credentialId);
   return {
     organization,
     user,
     body,
     stamp: { stamper: "passkey", publicKey: passkey.publicKey, credentialId: passkey.credentialId, userId: user.id },
   };
+}
+
+/** Whether a credential of `user` may sign a request to `path` for `organization`. */
+function reaches({ directory }: ApiState, request: ApiRequest, organization: Organization, user: User): boolean {
+  if (user.organizationId === organization.id) return true;
+  return PARENT_LOGIN_PATHS.has(request.path) && directory.organization(user.organizationId)?.parentOrganizationId === organization.id;
 }
 
 /** The body's organization, which the stamp's key must belong to. */

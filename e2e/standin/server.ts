@@ -1,10 +1,12 @@
 /**
  * A local stand-in for the Turnkey API (node:http, loopback only), for tests.
  *
- * It serves `stamp_login`, `get_activity` and `whoami` the way Turnkey does (API-key, wallet and
- * passkey stamp verification, API-key lifetimes and limits, session JWTs, Turnkey-shaped errors),
- * records every API request, and lets tests mint first sessions, register passkeys and wallet
- * keys, and inject faults, in process or over `/__standin/`.
+ * It serves `stamp_login`, `get_activity`, `whoami`, `get_user`, `list_wallets` and
+ * `list_wallet_accounts` the way Turnkey does (API-key, wallet and passkey stamp verification,
+ * logins at a parent organization, API-key lifetimes and limits, session JWTs, Turnkey-shaped
+ * errors), records every API request, and lets tests mint first sessions, create organizations,
+ * sub-organizations and wallets, register passkeys and wallet keys, and inject faults, in process
+ * or over `/__standin/`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -19,12 +21,15 @@ import { answerPreflight, flattenHeaders, MAX_BODY_BYTES, readBody, send } from 
 import { type ApiState, handleApiRequest, type VerifiedStamp } from "./public-api.ts";
 import { type MintOptions, mintSession } from "./sessions.ts";
 import { createNotarizer } from "./session-jwt.ts";
+import { type OrganizationOptions, seedOrganization, seedSubOrganization, seedWallet, type SubOrganizationOptions, type WalletOptions } from "./seeds.ts";
 import { peekStampPublicKey } from "./stamp-verify.ts";
+import { WalletStore } from "./wallets.ts";
 
 export type { CredentialOptions } from "./credentials.ts";
 export type { Fault } from "./faults.ts";
 export type { VerifiedStamp } from "./public-api.ts";
 export type { MintOptions, MintResult } from "./sessions.ts";
+export type { OrganizationOptions, SubOrganizationOptions, WalletOptions } from "./seeds.ts";
 
 export interface StandinOptions {
   /** 0 = random. */
@@ -70,6 +75,12 @@ export interface Standin {
   mint(opts: MintOptions): { session: string; organizationId: string; userId: string };
   /** Gives a user a passkey or a wallet key to stamp with (throws an ApiError for invalid options). */
   registerCredential(options: CredentialOptions): void;
+  /** A new parent organization (a dApp's), with no users. */
+  createOrganization(options?: OrganizationOptions): { organizationId: string };
+  /** A sub-organization of a parent organization and its root user, as a signup makes them. */
+  createSubOrganization(options: SubOrganizationOptions): { organizationId: string; userId: string };
+  /** An embedded wallet with Ethereum accounts, for `list_wallets` and `list_wallet_accounts`. */
+  createWallet(options: WalletOptions): { walletId: string; addresses: string[] };
   requests(filter?: { path?: string }): ReceivedRequest[];
   inject(fault: Fault): void;
   /** Forgets organizations, users, keys, activities, requests and faults. */
@@ -86,6 +97,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
     activities: new ActivityStore(),
     notarizer: createNotarizer(),
     credentials: new CredentialStore(),
+    wallets: new WalletStore(),
   };
   const faults = new FaultQueue();
   let received: ReceivedRequest[] = [];
@@ -203,6 +215,18 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
       state.credentials.register(state.directory, options);
     },
 
+    createOrganization(options) {
+      return seedOrganization(state.directory, options);
+    },
+
+    createSubOrganization(options) {
+      return seedSubOrganization(state.directory, options);
+    },
+
+    createWallet(options) {
+      return seedWallet(state.directory, state.wallets, options, Date.now());
+    },
+
     requests(filter) {
       return received
         .filter((r) => filter?.path === undefined || r.path === filter.path)
@@ -217,6 +241,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
       state.directory.clear();
       state.activities.clear();
       state.credentials.clear();
+      state.wallets.clear();
       faults.clear();
       received = [];
     },
