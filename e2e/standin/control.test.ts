@@ -144,7 +144,7 @@ describe("control endpoints", () => {
     const refused = await clientFor(standin, keyPair).getWhoami({ organizationId }).catch((e: Error) => e);
     expect(String(refused)).toContain("no organization found with the given ID"); // not the 500 fault
     const info = await control("GET", "/__standin/info");
-    expect(info.json).toEqual({ url: standin.url, notarizerPublicKey: standin.notarizerPublicKey });
+    expect(info.json).toEqual({ url: standin.url, notarizerPublicKey: standin.notarizerPublicKey, otpSignerPublicKey: standin.otpSignerPublicKey, authProxyUrl: `${standin.url}/auth-proxy` });
   });
 
   it("answers unknown control routes with 404", async () => {

@@ -7,13 +7,16 @@
  *   POST /__standin/organizations      body = { name? } → { organizationId }
  *   POST /__standin/sub-organizations  body = sub-organization options → { organizationId, userId }
  *   POST /__standin/wallets       body = wallet options → { walletId, addresses }
+ *   POST /__standin/auth-proxy-configs  body = { organizationId?, … } → { authProxyUrl, authProxyConfigId, organizationId }
+ *   GET  /__standin/otps?contact= → the OTP codes sent (SentOtp[])
  *   GET  /__standin/requests?path= → ReceivedRequest[]
  *   POST /__standin/faults        body = Fault → { ok: true }
  *   POST /__standin/reset         → { ok: true }
  *   GET  /__standin/api-keys?userId= → the user's API keys
- *   GET  /__standin/info          → { url, notarizerPublicKey }
+ *   GET  /__standin/info          → { url, notarizerPublicKey, otpSignerPublicKey, authProxyUrl }
  */
 import { ApiError, GrpcCode } from "./errors.ts";
+import type { AuthProxyOptions } from "./auth-proxy-configs.ts";
 import type { CredentialOptions } from "./credentials.ts";
 import type { Fault } from "./faults.ts";
 import type { OrganizationOptions, SubOrganizationOptions, WalletOptions } from "./seeds.ts";
@@ -57,6 +60,10 @@ export function handleControlRequest(
       return standin.createSubOrganization(parseJson(rawBody) as SubOrganizationOptions);
     case "POST /__standin/wallets":
       return standin.createWallet(parseJson(rawBody) as WalletOptions);
+    case "POST /__standin/auth-proxy-configs":
+      return standin.createAuthProxyConfig(parseJson(rawBody) as AuthProxyOptions);
+    case "GET /__standin/otps":
+      return standin.sentOtps(url.searchParams.get("contact") ?? undefined);
     case "GET /__standin/requests": {
       const path = url.searchParams.get("path");
       return standin.requests(path === null ? undefined : { path });
@@ -74,7 +81,7 @@ export function handleControlRequest(
       return standin.apiKeys(userId);
     }
     case "GET /__standin/info":
-      return { url: standin.url, notarizerPublicKey: standin.notarizerPublicKey };
+      return { url: standin.url, notarizerPublicKey: standin.notarizerPublicKey, otpSignerPublicKey: standin.otpSignerPublicKey, authProxyUrl: standin.authProxyUrl };
     default:
       throw new ApiError(404, GrpcCode.NotFound, `no stand-in control endpoint ${route}`);
   }

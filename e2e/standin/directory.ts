@@ -164,6 +164,11 @@ export class Directory {
     return { found: "none" };
   }
 
+  /** The user holding `publicKey` as a not-invalidated API key, in any organization. */
+  userWithApiKey(publicKey: string): User | undefined {
+    return [...this.users.values()].find((user) => user.apiKeys.some((k) => k.publicKey === publicKey && !k.invalidated));
+  }
+
   /** Adds an expiring key to `user`, evicting one first if the user is at the limit. */
   addExpiringKey(user: User, publicKey: string, createdAt: number, expiresAt: number): void {
     user.apiKeys = user.apiKeys.filter((k) => k.publicKey !== publicKey);
