@@ -267,6 +267,45 @@ test("loginWithWallet (a test EIP-1193 wallet): the wallet signs the stamp_login
   expect(standin.requests({ path: "/public/v1/query/get_user" })[0]!.verifiedStamp).toMatchObject({ stamper: "api-key", publicKey: session.publicKey });
 });
 
+test("OTP login: initOtp → verifyOtp's steps → loginWithOtp, the attested stamp signed by the vault's key", async ({ vault, standin, dappServer, openDapp }) => {
+  const proxy = standin.createAuthProxyConfig();
+  const email = "alice@example.com";
+  const user = standin.createSubOrganization({ parentOrganizationId: proxy.organizationId, userEmail: email });
+  const page = await openCorePage(vault, openDapp, dappServer.origins[0]);
+  await startCore(page, standin, proxy.organizationId, { authProxyUrl: proxy.authProxyUrl, authProxyConfigId: proxy.authProxyConfigId });
+
+  const init = await inPage(page, (app, contact) => app.client.initOtp({ otpType: app.OtpType.Email, contact }), email);
+  const code = standin.sentOtps(email).at(-1)!.code;
+  // Core's own verifyOtp checks the target bundle against Turnkey's production signer key, which
+  // the stand-in cannot sign with: it fails, and the key pair it made in the vault is deleted again.
+  const before = keyPairKeys(await vaultStorage(vault));
+  const failed = await errorCodeInPage(page, (app, arg) => app.client.verifyOtp({ otpId: arg.init.otpId, otpCode: arg.code, otpEncryptionTargetBundle: arg.init.otpEncryptionTargetBundle }), { init, code });
+  expect(failed).toBe("TurnkeyError:VERIFY_OTP_ERROR");
+  expect(keyPairKeys(await vaultStorage(vault))).toEqual(before);
+
+  // verifyOtp's steps, with the stand-in's signer key: a key pair made through core (in the vault), its public key encrypted to the bundle.
+  const verified = await inPage(
+    page,
+    async (app, arg) => {
+      const publicKey = await app.client.createApiKeyPair();
+      const encryptedOtpBundle = await app.encryptOtpCodeToBundle(arg.code, arg.init.otpEncryptionTargetBundle, publicKey, arg.signer);
+      const { verificationToken } = await app.client.httpClient.proxyVerifyOtpV2({ otpId: arg.init.otpId, encryptedOtpBundle });
+      return { publicKey, verificationToken };
+    },
+    { init, code, signer: standin.otpSignerPublicKey },
+  );
+  const { sessionToken } = await inPage(page, (app, verificationToken) => app.client.loginWithOtp({ verificationToken }), verified.verificationToken);
+
+  const [login] = standin.requests({ path: STAMP_LOGIN });
+  expect(login!.headers["x-stamp-attested"]).toBeDefined();
+  expect(login!.verifiedStamp).toMatchObject({ publicKey: verified.publicKey, userId: user.userId });
+  const session = await value<{ publicKey: string; organizationId: string; userId: string }>(page, "getSession");
+  expect(session).toMatchObject({ publicKey: verified.publicKey, organizationId: user.organizationId, userId: user.userId });
+  expect(keyPairKeys(await vaultStorage(vault))).toEqual([`keypair:${verified.publicKey}`]);
+  await expectInVaultOnly(page, vault, standin, { "@turnkey/session/v3": sessionToken });
+  expect(await inPage(page, async (app) => (await app.client.fetchUser()).userId)).toBe(user.userId);
+});
+
 test("installing removes what core kept in the page before: sessions in localStorage, key pairs in TurnkeyStamperDB", async ({ vault, standin, dappServer, openDapp }) => {
   const user = seedUser(standin);
   const page = await openCorePage(vault, openDapp, dappServer.origins[0]);

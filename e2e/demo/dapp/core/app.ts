@@ -1,11 +1,13 @@
 /**
  * The script of the @turnkey/core test page (core.html), bundled by e2e/specs/turnkey-core.spec.ts
  * with esbuild: Turnkey's real, unmodified `@turnkey/core` `TurnkeyClient`, this repository's
- * `installSessionVault` (client/turnkey-core.ts) and a test EIP-1193 wallet. The spec drives the
+ * `installSessionVault` (client/turnkey-core.ts), a test EIP-1193 wallet, and `@turnkey/crypto`'s
+ * `encryptOtpCodeToBundle` (for the one OTP step that must name the stand-in's signer key). The spec drives the
  * client in the page through `window.coreApp`, exactly as a dApp calls it.
  */
 import "../stamp-with/buffer-global.ts";
-import { StamperType, TurnkeyClient, WalletInterfaceType, type TurnkeySDKClientConfig } from "@turnkey/core";
+import { OtpType, StamperType, TurnkeyClient, WalletInterfaceType, type TurnkeySDKClientConfig } from "@turnkey/core";
+import { encryptOtpCodeToBundle } from "@turnkey/crypto";
 import { installSessionVault, usesSessionVault } from "../../../../client/turnkey-core.ts";
 import { installTestWallet } from "../stamp-with/test-wallet.ts";
 
@@ -41,6 +43,8 @@ let client: TurnkeyClient | undefined;
 
 export const coreApp = {
   StamperType,
+  OtpType,
+  encryptOtpCodeToBundle,
   WalletInterfaceType,
   installSessionVault,
   usesSessionVault,
