@@ -17,7 +17,9 @@
  *   session the kit shows, else its `clearSession({ sessionKey })` (the adapter resolves both for
  *   a session that is already gone).
  *
- * Without the vault, or when the kit's client does not keep its sessions in it, it does nothing.
+ * Events of the kit's own refreshes are skipped (it re-reads by itself), and a warn timer that
+ * outlived its session resyncs instead of refreshing again (`./kit-refresh-watch.ts`). Without
+ * the vault, or when the kit's client does not keep its sessions in it, the hook does nothing.
  *
  * @example
  * function Wallet() {
@@ -31,85 +33,15 @@ import { TurnkeyClient } from "@turnkey/core";
 import { useTurnkey } from "@turnkey/react-wallet-kit";
 import { useEffect, useRef } from "react";
 import { getSessionVault } from "./index.ts";
-import { SESSION_VAULT_RESYNC, usesSessionVault, type CoreRefreshParams } from "./turnkey-core.ts";
+import { clientOf, noteClients, resyncParams, watchKitRefreshes } from "./kit-refresh-watch.ts";
+import { usesSessionVault } from "./turnkey-core.ts";
 import type { Session, SessionVaultEventDetails } from "./types.ts";
 
 type Kit = ReturnType<typeof useTurnkey>;
-type RefreshParams = NonNullable<Parameters<TurnkeyClient["refreshSession"]>[0]>;
 type SyncedEvent = "sessionRefreshed" | "sessionStored" | "sessionCleared" | "sessionExpired";
 
-const resyncParams = (sessionKey: string) => ({ sessionKey, [SESSION_VAULT_RESYNC]: true }) as CoreRefreshParams as RefreshParams;
-
-// The kit keeps its TurnkeyClient to itself (its context has only the `httpClient`), and its warn
-// timer calls that client's `refreshSession`. The clients are noted as they initialise, told
-// apart by their `httpClient`; only in pages that have a vault.
-const clients = new Set<WeakRef<TurnkeyClient>>();
-const NOTED = Symbol.for("turnkey-session-vault.kit-clients-noted");
-if (typeof window !== "undefined" && "turnkeySession" in window) {
-  const prototype = TurnkeyClient.prototype as TurnkeyClient & { [NOTED]?: true };
-  if (!prototype[NOTED]) {
-    const init = prototype.init;
-    Object.defineProperty(prototype, NOTED, { value: true });
-    prototype.init = function (this: TurnkeyClient, ...args: Parameters<TurnkeyClient["init"]>) {
-      clients.add(new WeakRef(this));
-      return init.apply(this, args);
-    };
-  }
-}
-
-function clientOf(httpClient: unknown): TurnkeyClient | undefined {
-  for (const ref of clients) {
-    const client = ref.deref();
-    if (!client) clients.delete(ref);
-    else if (client.httpClient === httpClient) return client;
-  }
-  return undefined;
-}
-
-/** A session JWT's `exp` (epoch seconds), or undefined if it cannot be read. */
-function jwtExpiry(jwt: string): number | undefined {
-  try {
-    const payload = jwt.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/");
-    const exp = (JSON.parse(atob(payload)) as { exp?: unknown }).exp;
-    return typeof exp === "number" ? exp : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The latest expiry the kit has learned for each session key, through its state or its own refreshes. */
-type KnownExpiries = Map<string, number>;
-
-/**
- * Closes the one race events cannot: the kit's warn timer firing after the vault refreshed the
- * session (the alarm's lead and the kit's warning are both 60 s by default) but before that
- * refresh's event reached this page. The timer names the session and asks for its own length;
- * when the vault's session is already newer than any the kit knows, the call becomes a resync
- * instead of a second `stamp_login`. Returns the undo.
- */
-function guardStaleTimers(client: TurnkeyClient, known: KnownExpiries): () => void {
-  const refreshSession = client.refreshSession;
-  client.refreshSession = async (params) => {
-    const sessionKey = params?.sessionKey;
-    const timerShaped =
-      sessionKey !== undefined && params?.expirationSeconds !== undefined && !params.publicKey && !params.stampWith && params.invalidateExisitng === undefined;
-    if (timerShaped && !(params as CoreRefreshParams)[SESSION_VAULT_RESYNC]) {
-      const session = await client.getSession({ sessionKey });
-      const learned = known.get(sessionKey);
-      if (session && learned !== undefined && session.expiry > learned && params.expirationSeconds === session.expirationSeconds) {
-        known.set(sessionKey, session.expiry);
-        return refreshSession(resyncParams(sessionKey));
-      }
-    }
-    const result = await refreshSession(params);
-    const expiry = sessionKey !== undefined && result?.session ? jwtExpiry(result.session) : undefined;
-    if (sessionKey !== undefined && expiry !== undefined) known.set(sessionKey, Math.max(expiry, known.get(sessionKey) ?? 0));
-    return result;
-  };
-  return () => {
-    client.refreshSession = refreshSession;
-  };
-}
+// Only pages with a vault: elsewhere the class stays exactly as it is.
+if (typeof window !== "undefined" && "turnkeySession" in window) noteClients(TurnkeyClient);
 
 /** Runs tasks one after another, in the order the events came; a failed one is reported, not fatal. */
 function serial(): (task: () => Promise<void>) => void {
@@ -130,7 +62,8 @@ export function useSessionVaultSync(): void {
   const kit = useTurnkey();
   const latest = useRef<Kit>(kit);
   latest.current = kit;
-  const known = useRef<KnownExpiries>(new Map());
+  // The latest expiry the kit has learned per session key: from its state, and its own refreshes.
+  const known = useRef(new Map<string, number>());
   for (const [sessionKey, session] of Object.entries(kit.allSessions ?? {})) {
     if (session.expiry > (known.current.get(sessionKey) ?? 0)) known.current.set(sessionKey, session.expiry);
   }
@@ -139,13 +72,14 @@ export function useSessionVaultSync(): void {
   useEffect(() => {
     if (!httpClient || !usesSessionVault(httpClient)) return;
     const client = clientOf(httpClient);
-    const unguard = client ? guardStaleTimers(client, known.current) : () => {};
+    const watch = client ? watchKitRefreshes(client, known.current) : undefined;
     const queue = serial();
 
     /** The kit re-reads a session that the vault renewed or another tab stored, and re-arms its timers. */
     const resync = async ({ sessionKey, session }: { sessionKey: string; session: Session }) => {
       const kit = latest.current;
-      if (sameSession(kit.allSessions?.[sessionKey] as Session | undefined, session)) return; // the kit's own call
+      if (sameSession(kit.allSessions?.[sessionKey] as Session | undefined, session)) return; // the kit has it
+      if (await watch?.madeByKit(session.token)) return; // the kit's own refresh, which re-reads by itself
       const active = await kit.getActiveSessionKey();
       if (!active) return; // the kit refreshes nothing without an active session
       await kit.refreshSession(resyncParams(sessionKey));
@@ -181,7 +115,7 @@ export function useSessionVaultSync(): void {
     });
     return () => {
       stopped = true;
-      unguard();
+      watch?.undo();
       void vaultFound.then((vault) => {
         for (const [type, listener] of listeners) vault?.removeEventListener(type, listener);
       });

@@ -4,8 +4,9 @@
  * `<TurnkeyProvider>` with the app inside. Without the extension that line resolves `false` and
  * the same app runs on `@turnkey/core`'s in-page defaults.
  *
- * Query parameters: `standin` (the Turnkey stand-in's URL, the kit's `apiBaseUrl`), and
- * `autoRefresh=0` to turn off the kit's own refresh before expiry (`auth.autoRefreshSession`).
+ * Query parameters: `standin` (the Turnkey stand-in's URL, the kit's `apiBaseUrl`);
+ * `autoRefresh=0` turns off the kit's own refresh before expiry (`auth.autoRefreshSession`);
+ * `vault=0` leaves the line out, for the benchmark's in-page side in a browser that has the vault.
  */
 import "./buffer-global.ts";
 import { TurnkeyClient } from "@turnkey/core";
@@ -19,7 +20,7 @@ const params = new URLSearchParams(location.search);
 const standinUrl = params.get("standin");
 if (!standinUrl) throw new Error("the kit app needs ?standin=<the Turnkey stand-in's URL>");
 
-const installed = await installSessionVault(TurnkeyClient);
+const installed = params.get("vault") === "0" ? false : await installSessionVault(TurnkeyClient);
 
 const config: TurnkeyProviderConfig = {
   apiBaseUrl: standinUrl,

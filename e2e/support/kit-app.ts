@@ -32,6 +32,8 @@ export function buildKitApp(): Promise<void> {
 export interface OpenKitAppOptions {
   /** The kit's `auth.autoRefreshSession`; default true, as the kit has it. */
   autoRefresh?: boolean;
+  /** Default true; false opens the app without `installSessionVault` (in-page, even with the vault in the browser). */
+  vault?: boolean;
   /** Install Playwright's fake clock before the app loads (it runs on from now until moved). */
   fakeClock?: boolean;
 }
@@ -43,6 +45,7 @@ export async function openKitApp(context: BrowserContext, dappServer: DappServer
   if (options.fakeClock) await page.clock.install();
   const url = new URL(dappServer.url(origin, KIT_APP_PATH));
   if (options.autoRefresh === false) url.searchParams.set("autoRefresh", "0");
+  if (options.vault === false) url.searchParams.set("vault", "0");
   await page.goto(url.href);
   await page.waitForFunction(() => window.kitApp?.state().clientState === "ready");
   return page;
