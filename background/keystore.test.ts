@@ -38,3 +38,19 @@ describe("Keystore", () => {
     await expect(new Keystore(async () => wrappingKey).sign({ ...record, origin: "https://b.test" }, utf8Encode("{}"))).rejects.toThrow();
   });
 });
+
+describe("Keystore raw signatures", () => {
+  it("signs r ‖ s (64 bytes) that verify as a compact signature, and DER by default", async () => {
+    const wrappingKey = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+    const keystore = new Keystore(async () => wrappingKey);
+    const record = await keystore.generate("https://a.test", "login", 0);
+    const message = utf8Encode('{"raw":true}');
+    const raw = await keystore.sign(record, message, "raw");
+    expect(raw).toHaveLength(64);
+    expect(p256.verify(raw, message, hexToBytes(record.publicKey), { format: "compact", lowS: false })).toBe(true);
+    expect(p256.verify(raw, utf8Encode('{"raw":false}'), hexToBytes(record.publicKey), { format: "compact", lowS: false })).toBe(false);
+    const der = await keystore.sign(record, message);
+    expect(der[0]).toBe(0x30);
+    expect(p256.verify(der, message, hexToBytes(record.publicKey), { format: "der", lowS: false })).toBe(true);
+  });
+});

@@ -14,6 +14,7 @@
  * between decryption and import. Nothing here returns a private key.
  */
 import { base64UrlDecode, base64UrlEncode, bytesToHex, hexToBytes, utf8Encode } from "../shared/bytes.ts";
+import type { SignatureFormat } from "../shared/protocol.ts";
 
 export type KeyPairPurpose = "login" | "refresh";
 
@@ -55,10 +56,14 @@ export class Keystore {
     }
   }
 
-  /** ECDSA P-256/SHA-256 over `message`, DER-encoded as Turnkey's stamps carry it. */
-  async sign(record: KeyPairRecord, message: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+  /**
+   * ECDSA P-256/SHA-256 over `message`: DER-encoded as Turnkey's stamps carry it, or `"raw"`
+   * r ‖ s (32 bytes each, as WebCrypto makes it), as Turnkey's client signatures carry it.
+   */
+  async sign(record: KeyPairRecord, message: Uint8Array<ArrayBuffer>, format: SignatureFormat = "der"): Promise<Uint8Array> {
     const key = await this.signingKey(record);
-    return rawSignatureToDer(new Uint8Array(await crypto.subtle.sign(ECDSA_SHA256, key, message)));
+    const raw = new Uint8Array(await crypto.subtle.sign(ECDSA_SHA256, key, message));
+    return format === "raw" ? raw : rawSignatureToDer(raw);
   }
 
   /** Drops a deleted key pair's in-memory signing key. */

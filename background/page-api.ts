@@ -45,9 +45,14 @@ export function createPageApi(origin: string, vault: Vault, refresher: Refresher
       return vault.clearUnusedKeyPairs(origin);
     },
     stamp: async (...args) => {
-      const { payload, sessionKey } = validate.stampArgs(args);
-      return vault.stamp(origin, payload, sessionKey);
+      const { payload, sessionKey, publicKey } = validate.stampArgs(args);
+      return publicKey === undefined ? vault.stamp(origin, payload, sessionKey) : vault.stampWithPublicKey(origin, payload, publicKey);
     },
+    sign: async (...args) => {
+      const { payload, publicKey, format } = validate.signArgs(args);
+      return vault.sign(origin, payload, publicKey, format);
+    },
+    deleteKeyPair: async (...args) => vault.deleteKeyPair(origin, validate.deleteKeyPairArgs(args)),
   };
   for (const method of Object.keys(api) as VaultMethod[]) {
     if (FREE_METHODS.has(method)) continue;

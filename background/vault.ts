@@ -10,10 +10,10 @@
  * next start sweeps away.
  */
 import type { KeyValueStore } from "../extension/key-value-store.ts";
-import { utf8Encode } from "../shared/bytes.ts";
+import { bytesToHex, utf8Encode } from "../shared/bytes.ts";
 import { encodeApiKeyStamp } from "../shared/api-stamp.ts";
 import { TurnkeyError } from "../shared/errors.ts";
-import type { Session, Stamp, VaultEvent } from "../shared/protocol.ts";
+import type { SignatureFormat, Session, Stamp, VaultEvent } from "../shared/protocol.ts";
 import { parseSessionJwt, type ParsedSession } from "../shared/session-jwt.ts";
 import type { RefreshSessionInput, StoreSessionInput } from "../shared/validate.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
@@ -204,6 +204,33 @@ export class Vault {
     return this.stampWith(keyPair, payload);
   }
 
+  /** `stamp(payload, { publicKey })`: with any key pair `signingKeyPair` allows. */
+  async stampWithPublicKey(origin: string, payload: string, publicKey: string): Promise<Stamp> {
+    return this.stampWith(this.signingKeyPair(await this.load(), origin, publicKey), payload);
+  }
+
+  /** `sign(payload, { publicKey, format })`: hex ECDSA P-256/SHA-256 over the UTF-8 payload, same key rules as `stampWithPublicKey`. */
+  async sign(origin: string, payload: string, publicKey: string, format: SignatureFormat): Promise<string> {
+    const keyPair = this.signingKeyPair(await this.load(), origin, publicKey);
+    return bytesToHex(await this.deps.keystore.sign(keyPair, utf8Encode(payload), format));
+  }
+
+  /**
+   * Deletes a key pair of this origin that no session holds, e.g. a login that was abandoned.
+   * One that a session (live or expired) or a refresh in flight holds is refused; an unknown
+   * key, or another origin's, resolves, so a page learns nothing about other origins.
+   */
+  deleteKeyPair(origin: string, publicKey: string): Promise<void> {
+    return this.locked(origin, async (state) => {
+      if (!this.ownKeyPair(state, origin, publicKey)) return;
+      if (this.sessionsHolding(state, origin, publicKey).length > 0) {
+        throw new TurnkeyError("A session holds this key pair; clear the session instead", "INVALID_REQUEST");
+      }
+      if (this.inFlight.has(publicKey)) throw new TurnkeyError("A refresh in progress holds this key pair", "INVALID_REQUEST");
+      await this.deleteUnusedKeyPairs(state, [publicKey]);
+    });
+  }
+
   // ---- for the popup and the scheduler (they see every origin) ----
 
   async listStored(): Promise<{ origin: string; sessionKey: string; stored: StoredSession; active: boolean }[]> {
@@ -346,6 +373,30 @@ export class Vault {
   private ownKeyPair(state: State, origin: string, publicKey: string): KeyPairRecord | undefined {
     const keyPair = state.keyPairs.get(publicKey);
     return keyPair?.origin === origin ? keyPair : undefined;
+  }
+
+  /**
+   * The key pair that `stamp`/`sign` with `publicKey` may use: one that a live session of this
+   * origin holds, or a login key pair that no session holds yet, inside its grace period (a page
+   * signs its login with it before the session exists). Unknown and foreign keys get the same refusal.
+   * Callers hand the key to the keystore with no await in between, so a concurrent deleteKeyPair
+   * is either seen here or lands after the signature began (and its `forget` drops the cached key).
+   */
+  private signingKeyPair(state: State, origin: string, publicKey: string): KeyPairRecord {
+    const keyPair = this.ownKeyPair(state, origin, publicKey);
+    if (!keyPair) throw new TurnkeyError("publicKey is not a key pair of this origin", "INVALID_REQUEST");
+    const now = this.deps.now();
+    const holders = this.sessionsHolding(state, origin, publicKey);
+    if (holders.length > 0) {
+      if (holders.some((stored) => stored.session.expiry * 1000 > now)) return keyPair;
+      throw new TurnkeyError("The session of this publicKey has expired", "SESSION_EXPIRED");
+    }
+    if (keyPair.purpose === "login" && now - keyPair.createdAt < LOGIN_KEY_GRACE_MS) return keyPair;
+    throw new TurnkeyError("publicKey belongs to no session, and its login grace period is over", "INVALID_REQUEST");
+  }
+
+  private sessionsHolding(state: State, origin: string, publicKey: string): StoredSession[] {
+    return Object.values(this.originRecord(state, origin).sessions).filter((stored) => stored.session.publicKey === publicKey);
   }
 
   private hold(publicKey: string, delta: 1 | -1): void {

@@ -15,7 +15,8 @@
  * From the page: `turnkeySession.stamp(payload)` end to end (bridge + worker stamp), one at a
  * time. Baseline: the stamp Turnkey's SDK makes in the page for every request
  * (`@turnkey/core`'s IndexedDB API-key stamper: IndexedDB read of the WebCrypto key, sign, DER),
- * in the same page, interleaved. One stamp of each side is verified in Node.
+ * in the same page, interleaved. One stamp of each side is verified in Node. Likewise
+ * `turnkeySession.sign(payload, { publicKey, format: "raw" })` against that stamper's `sign`.
  */
 import { p256 } from "@noble/curves/nist.js";
 import type { Page, Worker } from "@playwright/test";
@@ -131,8 +132,63 @@ function timeStamps(page: Page, side: PageSide, n: number, payload: string): Pro
   );
 }
 
+/** Raw (r ‖ s) signatures as core's signUpWithOtp asks for them: the vault's `sign` with the session's key, or the SDK's stamper in the page. */
+function timeSigns(page: Page, side: PageSide, n: number, payload: string, publicKey: string): Promise<number[]> {
+  return page.evaluate(
+    async ([side, n, payload, publicKey]) => {
+      const w = window as unknown as BenchWindow;
+      const sign = side === "vault" ? () => w.turnkeySession.sign!(payload, { publicKey, format: "raw" }) : () => w.benchSdk.sign(payload, "raw");
+      const times: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        await sign();
+        times.push(performance.now() - t0);
+      }
+      return times;
+    },
+    [side, n, payload, publicKey] as const,
+  );
+}
+
+async function signFromPage(ctx: BenchContext, page: Page, payload: string, keys: Record<PageSide, string>): Promise<Row[]> {
+  for (const side of ["vault", "sdk"] as const) {
+    const signature = await page.evaluate(
+      ([side, payload, publicKey]) => {
+        const w = window as unknown as BenchWindow;
+        return (side === "vault" ? w.turnkeySession.sign!(payload, { publicKey, format: "raw" }) : w.benchSdk.sign(payload, "raw")) as Promise<string>;
+      },
+      [side, payload, keys[side]] as const,
+    );
+    if (!p256.verify(hexToBytes(signature), utf8Encode(payload), hexToBytes(keys[side]), { format: "compact", lowS: false })) {
+      throw new Error(`${side}'s raw signature does not verify over the payload`);
+    }
+  }
+  const perRound = ctx.quick ? 25 : 50;
+  const rounds = ctx.quick ? 3 : 12;
+  await timeSigns(page, "vault", perRound, payload, keys.vault);
+  await timeSigns(page, "sdk", perRound, payload, keys.sdk);
+  const times: Record<PageSide, number[][]> = { vault: [], sdk: [] };
+  for (let r = 0; r < rounds; r++) {
+    const order: PageSide[] = r % 2 === 0 ? ["vault", "sdk"] : ["sdk", "vault"];
+    for (const side of order) times[side].push(await timeSigns(page, side, perRound, payload, keys[side]));
+  }
+  const [vaultLatency, sdkLatency] = [summarize(times.vault.flat()), summarize(times.sdk.flat())];
+  return [
+    {
+      group: "3. Stamping",
+      name: 'page: turnkeySession.sign(payload, { publicKey, format: "raw" }), latency per call',
+      unit: "ms",
+      vault: vaultLatency,
+      baseline: { label: "@turnkey/core in-page stamper's sign(payload, raw)", figure: sdkLatency },
+      ratio: vaultLatency.median / sdkLatency.median,
+      ratioSpread: roundRatios(times.vault, times.sdk),
+      note: `${rounds} interleaved rounds of ${perRound} sequential signatures; one of each verified in Node`,
+    },
+  ];
+}
+
 async function fromPage(ctx: BenchContext, payload: string): Promise<Row[]> {
-  const { page } = await openSdkPage(ctx);
+  const { page, vaultLogin, sdkLogin } = await openSdkPage(ctx);
   try {
     verifyStamp((await page.evaluate((p) => (window as unknown as BenchWindow).turnkeySession.stamp!(p), payload)) as { stampHeaderName: string; stampHeaderValue: string }, payload, "the vault");
     verifyStamp(await page.evaluate((p) => (window as unknown as BenchWindow).benchSdk.stamp(p), payload), payload, "the SDK");
@@ -173,6 +229,7 @@ async function fromPage(ctx: BenchContext, payload: string): Promise<Row[]> {
         ratio: vaultLatency.median / sdkLatency.median,
         ratioSpread: roundRatios(times.vault, times.sdk),
       },
+      ...(await signFromPage(ctx, page, payload, { vault: vaultLogin.publicKey, sdk: sdkLogin.publicKey })),
     ];
   } finally {
     await page.close();

@@ -75,6 +75,20 @@ export interface Stamp {
   stampHeaderValue: string;
 }
 
+/** How `sign` writes a signature: ASN.1 DER or r ‖ s (`@turnkey/api-key-stamper`'s `SignatureFormat`). */
+export type SignatureFormat = "der" | "raw";
+
+/** Which key `stamp` signs with: a session's (by slot, default the active one) or a key pair's own public key. */
+export interface StampOptions {
+  sessionKey?: string;
+  publicKey?: string;
+}
+
+export interface SignOptions {
+  publicKey: string;
+  format?: SignatureFormat;
+}
+
 /** `@turnkey/http`'s `TStamper`: what `registerStamper` takes (e.g. `WebauthnStamper`, `WalletStamper`). */
 export interface TStamper {
   stamp(payload: string): Promise<Stamp>;
@@ -99,7 +113,9 @@ export interface VaultApi {
   clearAllSessions(): Promise<void>;
   logout(params?: { sessionKey?: string }): Promise<void>;
   clearUnusedKeyPairs(): Promise<void>;
-  stamp(payload: string, options?: { sessionKey?: string }): Promise<Stamp>;
+  stamp(payload: string, options?: StampOptions): Promise<Stamp>;
+  sign(payload: string, options: SignOptions): Promise<string>;
+  deleteKeyPair(params: { publicKey: string }): Promise<void>;
 }
 
 export type VaultMethod = keyof VaultApi;
@@ -118,14 +134,21 @@ export const VAULT_METHODS: readonly VaultMethod[] = /* @__PURE__ */ Object.free
   "logout",
   "clearUnusedKeyPairs",
   "stamp",
+  "sign",
+  "deleteKeyPair",
 ]);
 
-/** Calls that change nothing, so the bridge may resend them after the worker restarted. */
+/**
+ * Calls that change nothing, so the bridge may resend them after the worker restarted
+ * (`deleteKeyPair` changes state, but a second run finds the key gone and resolves: the same outcome).
+ */
 export const IDEMPOTENT_METHODS: ReadonlySet<VaultMethod> = /* @__PURE__ */ new Set<VaultMethod>([
   "getSession",
   "getAllSessions",
   "getActiveSessionKey",
   "stamp",
+  "sign",
+  "deleteKeyPair",
 ]);
 
 export type VaultEvent =

@@ -64,3 +64,39 @@ describe("storeSessionArgs and stampArgs", () => {
     expect(validate.stampArgs(["{}", { sessionKey: "k" }])).toEqual({ payload: "{}", sessionKey: "k" });
   });
 });
+
+describe("stamp, sign and deleteKeyPair with a publicKey", () => {
+  const key = "02" + "Ab".repeat(32);
+
+  it("stamp takes a sessionKey or a publicKey (lowercased), never both", () => {
+    expect(validate.stampArgs(["{}", { publicKey: key }])).toEqual({ payload: "{}", publicKey: key.toLowerCase() });
+    expect(validate.stampArgs(["{}", { sessionKey: undefined, publicKey: key }])).toEqual({ payload: "{}", publicKey: key.toLowerCase() });
+    expect(() => validate.stampArgs(["{}", { sessionKey: "k", publicKey: key }])).toThrow(validationError);
+    expect(() => validate.stampArgs(["{}", { publicKey: "04" + "ab".repeat(32) }])).toThrow(validationError);
+  });
+
+  it("sign needs a publicKey; format is der (default) or raw", () => {
+    expect(validate.signArgs(["{}", { publicKey: key }])).toEqual({ payload: "{}", publicKey: key.toLowerCase(), format: "der" });
+    expect(validate.signArgs(["", { publicKey: key, format: "raw" }])).toEqual({ payload: "", publicKey: key.toLowerCase(), format: "raw" });
+    const bad: unknown[][] = [
+      [],
+      ["{}"],
+      ["{}", {}],
+      ["{}", { publicKey: key, format: "DER" }],
+      ["{}", { publicKey: key, format: "compact" }],
+      ["{}", { publicKey: key, sessionKey: "k" }],
+      ["{}", { publicKey: key }, {}],
+      [{}, { publicKey: key }],
+      ["x".repeat(validate.MAX_STAMP_PAYLOAD_LENGTH + 1), { publicKey: key }],
+      ["{}", key],
+    ];
+    for (const args of bad) expect(() => validate.signArgs(args), JSON.stringify(args).slice(0, 80)).toThrow(validationError);
+  });
+
+  it("deleteKeyPair needs exactly { publicKey }", () => {
+    expect(validate.deleteKeyPairArgs([{ publicKey: key }])).toBe(key.toLowerCase());
+    for (const args of [[], [{}], [key], [{ publicKey: key, sessionKey: "k" }], [{ publicKey: 1 }], [{ publicKey: key }, {}], [null]]) {
+      expect(() => validate.deleteKeyPairArgs(args), JSON.stringify(args)).toThrow(validationError);
+    }
+  });
+});

@@ -11,6 +11,9 @@ import {
   MAX_EXPIRATION_SECONDS,
   PAGE_STAMPER_TYPES,
   type RefreshSessionParams,
+  type SignatureFormat,
+  type SignOptions,
+  type StampOptions,
   type StampWith,
   type StoreSessionParams,
 } from "./protocol.ts";
@@ -154,11 +157,37 @@ export function noArgs(args: readonly unknown[], what: string): void {
   arity(args, 0, what);
 }
 
-export function stampArgs(args: readonly unknown[]): { payload: string; sessionKey?: string } {
+function payloadArg(value: unknown, what: string): string {
+  if (typeof value !== "string") fail(`${what}: payload must be a string`);
+  if (value.length > MAX_STAMP_PAYLOAD_LENGTH) fail(`${what}: payload is longer than ${MAX_STAMP_PAYLOAD_LENGTH} characters`);
+  return value;
+}
+
+/** `stamp(payload, { sessionKey? } | { publicKey })`: one way to name the key, never both. */
+export function stampArgs(args: readonly unknown[]): { payload: string; sessionKey?: string; publicKey?: string } {
   arity(args, 2, "stamp");
-  const payload = args[0];
-  if (typeof payload !== "string") fail("stamp: payload must be a string");
-  if (payload.length > MAX_STAMP_PAYLOAD_LENGTH) fail(`stamp: payload is longer than ${MAX_STAMP_PAYLOAD_LENGTH} characters`);
-  const key = optionalSessionKey(params(args[1], ["sessionKey"], "stamp").sessionKey);
+  const payload = payloadArg(args[0], "stamp");
+  const p = params(args[1], ["sessionKey", "publicKey"] satisfies (keyof StampOptions)[], "stamp");
+  if (p.sessionKey !== undefined && p.publicKey !== undefined) fail("stamp: give sessionKey or publicKey, not both");
+  if (p.publicKey !== undefined) return { payload, publicKey: publicKeyHex(p.publicKey) };
+  const key = optionalSessionKey(p.sessionKey);
   return key === undefined ? { payload } : { payload, sessionKey: key };
+}
+
+const SIGNATURE_FORMATS: readonly SignatureFormat[] = ["der", "raw"];
+
+/** `sign(payload, { publicKey, format? })`; `format` defaults to `"der"`, as `@turnkey/api-key-stamper`'s. */
+export function signArgs(args: readonly unknown[]): { payload: string; publicKey: string; format: SignatureFormat } {
+  arity(args, 2, "sign");
+  const payload = payloadArg(args[0], "sign");
+  if (args[1] === undefined) fail("sign expects { publicKey }");
+  const p = params(args[1], ["publicKey", "format"] satisfies (keyof SignOptions)[], "sign");
+  if (p.format !== undefined && !SIGNATURE_FORMATS.includes(p.format as SignatureFormat)) fail(`sign: format must be one of ${SIGNATURE_FORMATS.join(", ")}`);
+  return { payload, publicKey: publicKeyHex(p.publicKey), format: (p.format ?? "der") as SignatureFormat };
+}
+
+export function deleteKeyPairArgs(args: readonly unknown[]): string {
+  arity(args, 1, "deleteKeyPair");
+  if (args[0] === undefined) fail("deleteKeyPair expects { publicKey }");
+  return publicKeyHex(params(args[0], ["publicKey"], "deleteKeyPair").publicKey);
 }

@@ -9,6 +9,7 @@ import { TurnkeyClient } from "@turnkey/core";
 
 interface ApiKeyStamper {
   stamp(payload: string): Promise<{ stampHeaderName: string; stampHeaderValue: string }>;
+  sign(payload: string, format: "der" | "raw"): Promise<string>;
 }
 
 let client: TurnkeyClient | undefined;
@@ -39,6 +40,12 @@ const benchSdk = {
     const stamper = (sdk() as unknown as { apiKeyStamper?: ApiKeyStamper }).apiKeyStamper;
     if (!stamper) throw new Error("the SDK has no API key stamper");
     return stamper.stamp(payload);
+  },
+  /** The signature core asks its API-key stamper for when no stamp fits (e.g. signUpWithOtp's raw client signature). */
+  sign(payload: string, format: "der" | "raw") {
+    const stamper = (sdk() as unknown as { apiKeyStamper?: ApiKeyStamper }).apiKeyStamper;
+    if (!stamper) throw new Error("the SDK has no API key stamper");
+    return stamper.sign(payload, format);
   },
 };
 

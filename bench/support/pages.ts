@@ -57,6 +57,7 @@ export interface BenchWindow {
     refreshSession(): Promise<string>;
     getActiveSessionKey(): Promise<string | undefined>;
     stamp(payload: string): Promise<{ stampHeaderName: string; stampHeaderValue: string }>;
+    sign(payload: string, format: "der" | "raw"): Promise<string>;
   };
   turnkeySession: Record<string, (...args: unknown[]) => Promise<unknown>>;
 }

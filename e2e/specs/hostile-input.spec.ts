@@ -24,6 +24,15 @@ const badCalls: [string, unknown[]][] = [
   ["clearSession", [[]]],
   ["stamp", [{ not: "a string" }]],
   ["stamp", ["{}", { sessionKey: 5 }]],
+  ["stamp", ["{}", { sessionKey: "@turnkey/session/v3", publicKey: "02" + "ab".repeat(32) }]],
+  ["stamp", ["{}", { publicKey: "04" + "ab".repeat(32) }]],
+  ["sign", ["{}"]],
+  ["sign", ["{}", { publicKey: 42 }]],
+  ["sign", ["{}", { publicKey: "02" + "ab".repeat(32), format: "p1363" }]],
+  ["sign", [{ toString: null }, { publicKey: "02" + "ab".repeat(32) }]],
+  ["deleteKeyPair", []],
+  ["deleteKeyPair", [{ publicKey: "02" + "ab".repeat(31) }]],
+  ["deleteKeyPair", [{ sessionKey: "@turnkey/session/v3" }]],
   ["createApiKeyPair", ["extra"]],
   ["getAllSessions", [null]],
 ];
@@ -53,13 +62,15 @@ test("values that cannot cross the bridge fail with VALIDATION_ERROR", async ({ 
       ["getSession", [cyclic]],
       ["getSession", [new Map([["sessionKey", "x"]])]],
       ["stamp", ["x".repeat(3 << 20)]],
+      ["sign", ["x".repeat(3 << 20), { publicKey: "02" + "ab".repeat(32) }]],
+      ["deleteKeyPair", [{ publicKey: () => "02" }]],
       ["getSession", [JSON.parse('{"__proto__": {"polluted": true}}')]],
     ];
     const out: (string | undefined)[] = [];
     for (const [method, args] of attempts) out.push(await vault[method]!(...args).then(() => "resolved", (e: { code?: string }) => e.code));
     return out;
   });
-  expect(codes).toEqual(Array(7).fill("VALIDATION_ERROR"));
+  expect(codes).toEqual(Array(9).fill("VALIDATION_ERROR"));
   expect(await value(page, "getActiveSessionKey")).toBeUndefined();
 });
 

@@ -9,7 +9,7 @@ import { p256 } from "@noble/curves/nist.js";
 import type { Page } from "@playwright/test";
 import type { VaultBrowser } from "../support/browser.ts";
 import { expect, test } from "../support/fixtures.ts";
-import { call, login } from "../support/vault-calls.ts";
+import { call, login, value } from "../support/vault-calls.ts";
 
 test.beforeEach(({ standin }) => standin.reset());
 
@@ -83,9 +83,20 @@ test("no private key appears in storage or in anything a page or the popup recei
   const seen: unknown[] = [];
   const record = async (page: Page, method: string, ...args: unknown[]) => seen.push(await call(page, method, ...args));
 
-  await login(pageA, standin, { sessionKey: "a" });
+  const { publicKey: sessionKeyA } = await login(pageA, standin, { sessionKey: "a" });
   await login(pageB, standin);
-  const keys = await decryptAll(vault); // before the refresh, so the replaced key pairs are searched for too
+  const loginKey = await value<string>(pageA, "createApiKeyPair");
+  const doomedKey = await value<string>(pageA, "createApiKeyPair");
+  const keys = await decryptAll(vault); // before the refresh and the delete, so the key pairs they remove are searched for too
+  for (const publicKey of [loginKey, sessionKeyA]) {
+    await record(pageA, "stamp", '{"organizationId":"x"}', { publicKey });
+    await record(pageA, "sign", '{"organizationId":"x"}', { publicKey });
+    await record(pageA, "sign", '{"organizationId":"x"}', { publicKey, format: "raw" });
+  }
+  expect(seen.every((outcome) => (outcome as { ok: boolean }).ok)).toBe(true); // six real signatures
+  await record(pageA, "deleteKeyPair", { publicKey: doomedKey });
+  await record(pageA, "deleteKeyPair", { publicKey: sessionKeyA });
+  await record(pageB, "sign", "{}", { publicKey: loginKey });
   await record(pageA, "refreshSession", { sessionKey: "a" });
   await record(pageA, "createApiKeyPair");
   for (const method of ["getSession", "getAllSessions", "getActiveSessionKey", "clearUnusedKeyPairs"]) await record(pageA, method);

@@ -49,6 +49,32 @@ describe("control endpoints", () => {
     expect(keys.json[1].expiresAt - keys.json[1].createdAt).toBe(60_000);
   });
 
+  it("creates a parent organization, a sub-organization with its user, and a wallet over HTTP", async () => {
+    const parent = await control("POST", "/__standin/organizations", { name: "dApp" });
+    const sub = await control("POST", "/__standin/sub-organizations", { parentOrganizationId: parent.json.organizationId, userEmail: "ada@example.com" });
+    const wallet = await control("POST", "/__standin/wallets", { organizationId: sub.json.organizationId, accounts: 2 });
+
+    expect(parent).toMatchObject({ status: 200, json: { organizationId: expect.stringMatching(/^[0-9a-f-]{36}$/) } });
+    expect(sub).toMatchObject({ status: 200, json: { organizationId: expect.any(String), userId: expect.any(String) } });
+    expect(wallet).toMatchObject({ status: 200, json: { walletId: expect.any(String), addresses: [expect.stringMatching(/^0x/), expect.stringMatching(/^0x/)] } });
+
+    const refusals = await Promise.all([
+      control("POST", "/__standin/organizations", { name: 1 }),
+      control("POST", "/__standin/sub-organizations", { parentOrganizationId: sub.json.organizationId }),
+      control("POST", "/__standin/sub-organizations", { parentOrganizationId: parent.json.organizationId, extra: true }),
+      control("POST", "/__standin/wallets", { organizationId: crypto.randomUUID() }),
+      control("POST", "/__standin/wallets", { organizationId: sub.json.organizationId, accounts: 0 }),
+    ]);
+    expect(refusals.map((r) => r.status)).toEqual([400, 400, 400, 400, 400]);
+    expect(refusals.map((r) => r.json.message)).toEqual([
+      "invalid organization options: name must be a string",
+      `not a parent organization: "${sub.json.organizationId}"`,
+      "invalid sub-organization options: unknown field extra",
+      "invalid wallet options: organizationId must name an organization of the stand-in",
+      "invalid wallet options: accounts must be a whole number from 1 to 1000",
+    ]);
+  });
+
   it("mints with chosen ids", () => {
     const organizationId = crypto.randomUUID();
     const userId = crypto.randomUUID();
@@ -118,7 +144,7 @@ describe("control endpoints", () => {
     const refused = await clientFor(standin, keyPair).getWhoami({ organizationId }).catch((e: Error) => e);
     expect(String(refused)).toContain("no organization found with the given ID"); // not the 500 fault
     const info = await control("GET", "/__standin/info");
-    expect(info.json).toEqual({ url: standin.url, notarizerPublicKey: standin.notarizerPublicKey });
+    expect(info.json).toEqual({ url: standin.url, notarizerPublicKey: standin.notarizerPublicKey, otpSignerPublicKey: standin.otpSignerPublicKey, authProxyUrl: `${standin.url}/auth-proxy` });
   });
 
   it("answers unknown control routes with 404", async () => {
@@ -170,7 +196,7 @@ describe("HTTP behaviour", () => {
   });
 
   it("answers unknown API paths with 404 and other methods with 405, recording them", async () => {
-    const unknown = await post(standin, "/public/v1/query/list_wallets", "{}");
+    const unknown = await post(standin, "/public/v1/query/list_policies", "{}");
     const get = await fetch(standin.url + WHOAMI);
 
     expect(unknown).toMatchObject({ status: 404, json: { code: 5, message: "Not Found" } });

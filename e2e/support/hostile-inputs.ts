@@ -20,7 +20,7 @@ export function hostileValue(): fc.Arbitrary<HostileValue> {
     fc.integer(),
     fc.double(),
   );
-  return fc.oneof(leaf, fc.array(leaf, { maxLength: 3 }), fc.dictionary(fc.constantFrom("sessionKey", "sessionToken", "expirationSeconds", "publicKey", "stampWith", "x"), leaf, { maxKeys: 3, noNullPrototype: true }));
+  return fc.oneof(leaf, fc.array(leaf, { maxLength: 3 }), fc.dictionary(fc.constantFrom("sessionKey", "sessionToken", "expirationSeconds", "publicKey", "stampWith", "format", "x"), leaf, { maxKeys: 3, noNullPrototype: true }));
 }
 
 const PARAM_KEYS: Partial<Record<VaultMethod, string[]>> = {
@@ -30,6 +30,7 @@ const PARAM_KEYS: Partial<Record<VaultMethod, string[]>> = {
   setActiveSession: ["sessionKey"],
   clearSession: ["sessionKey"],
   logout: ["sessionKey"],
+  deleteKeyPair: ["publicKey"],
 };
 const NO_ARGS: VaultMethod[] = ["createApiKeyPair", "getAllSessions", "getActiveSessionKey", "clearAllSessions", "clearUnusedKeyPairs"];
 
@@ -39,7 +40,7 @@ const revivesToUndefined = (value: unknown) => value === undefined || (value as 
 function plausible(method: VaultMethod, args: unknown[]): boolean {
   while (args.length > 0 && revivesToUndefined(args.at(-1))) args = args.slice(0, -1);
   if (NO_ARGS.includes(method)) return args.length === 0;
-  if (method === "stamp") return typeof args[0] === "string" && args.length <= 2;
+  if (method === "stamp" || method === "sign") return typeof args[0] === "string" && args.length <= 2;
   if (args.length === 0) return true;
   const [params] = args;
   if (args.length > 1 || typeof params !== "object" || params === null || Array.isArray(params) || Object.hasOwn(params, "$")) return false;
