@@ -148,6 +148,20 @@ test("Log out in the popup logs the kit out", async ({ vault, dappServer }) => {
   expect(await vaultSession(page)).toBeUndefined();
 });
 
+test("a login in another tab of the app shows up in the kit, as the active session", async ({ vault, standin, dappServer }) => {
+  const page = await openApp(vault, dappServer);
+  await kitCall(page, "login");
+  await untilAuthState(page, "authenticated");
+  const other = await openApp(vault, dappServer);
+  expect((await kitState(other)).allSessions).toHaveProperty([DEFAULT_KEY]);
+
+  await kitCall(other, "login", { sessionKey: "trading" });
+  const trading = (await vaultSession(other, "trading"))!;
+  await page.waitForFunction(() => Object.keys(window.kitApp!.state().allSessions).sort().join() === "@turnkey/session/v3,trading");
+  await page.waitForFunction((publicKey) => window.kitApp!.state().session?.publicKey === publicKey, trading.publicKey);
+  expect(standin.requests({ path: STAMP_LOGIN })).toHaveLength(0);
+});
+
 test("sessions cleared in another tab leave the kit: another session quietly, the one it shows with a logout", async ({ vault, dappServer, openDapp }) => {
   const page = await openApp(vault, dappServer);
   await kitCall(page, "login");
