@@ -1,5 +1,5 @@
 /**
- * 7. A stamped `@turnkey/core` request through the drop-in: `TurnkeyClient.fetchUser()` against
+ * 8. A stamped `@turnkey/core` request through the drop-in: `TurnkeyClient.fetchUser()` against
  * the local Turnkey stand-in, from a client that `installSessionVault` put on the vault (its
  * active session read from the adapter's cache, the `get_user` body stamped in the extension's
  * worker over the bridge, the request sent from the page).
@@ -38,7 +38,7 @@ function timeFetchUser(page: Page, side: Side): Promise<{ ms: number; userId: st
 
 export const coreRequest: Measure = {
   id: "core",
-  title: "7. @turnkey/core stamped request through the drop-in (stand-in)",
+  title: "8. @turnkey/core stamped request through the drop-in (stand-in)",
   async run(ctx: BenchContext): Promise<MeasureResult> {
     const count = ctx.quick ? 20 : 300;
     const warmup = ctx.quick ? 3 : 20;
