@@ -12,16 +12,16 @@
  * const vault = await getSessionVault();
  * if (vault) await vault.refreshSession({ expirationSeconds: "3600" });
  */
+import { timeoutOption } from "./timeout-option.ts";
 import type { SessionVault } from "./types.ts";
 
 export * from "./types.ts";
+export { DEFAULT_TIMEOUT_MS } from "./timeout-option.ts";
 
 export interface GetSessionVaultOptions {
   /** How long to wait for the extension to announce itself, in milliseconds; default 1000. */
   timeoutMs?: number;
 }
-
-export const DEFAULT_TIMEOUT_MS = 1000;
 
 const ANNOUNCE = "turnkeySession:announce";
 const REQUEST = "turnkeySession:request";
@@ -32,15 +32,6 @@ const REQUIRED_METHODS = ["createApiKeyPair", "storeSession", "refreshSession", 
 function isSessionVault(value: unknown): value is SessionVault {
   if ((typeof value !== "object" && typeof value !== "function") || value === null) return false;
   return REQUIRED_METHODS.every((method) => typeof (value as Record<string, unknown>)[method] === "function");
-}
-
-/** A `timeoutMs` that is a finite number ≥ 0, or an error a caller sees at once. */
-export function timeoutOption(options: GetSessionVaultOptions | undefined): number {
-  const timeoutMs = options?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
-    throw Object.assign(new TypeError(`timeoutMs must be a finite number of milliseconds ≥ 0, not ${String(timeoutMs)}`), { code: "VALIDATION_ERROR" });
-  }
-  return timeoutMs;
 }
 
 /**

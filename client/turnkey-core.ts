@@ -15,7 +15,8 @@
  * await installSessionVault(TurnkeyClient); // before new TurnkeyClient(…).init() or <TurnkeyProvider>
  */
 import type { TurnkeyClient } from "@turnkey/core";
-import { getSessionVault, timeoutOption, type GetSessionVaultOptions } from "./index.ts";
+import { getSessionVault, type GetSessionVaultOptions } from "./index.ts";
+import { timeoutOption } from "./timeout-option.ts";
 import { attachSessionVault } from "./core/attach.ts";
 import { purgePageSessions } from "./purge-page-sessions.ts";
 import { ActiveSessionCache } from "./session-cache.ts";

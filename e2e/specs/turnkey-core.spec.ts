@@ -265,6 +265,11 @@ test("loginWithWallet (a test EIP-1193 wallet): the wallet signs the stamp_login
   // A stamped request after the wallet login goes through the vault's key.
   expect(await inPage(page, async (app) => (await app.client.fetchUser()).userId)).toBe(user.userId);
   expect(standin.requests({ path: "/public/v1/query/get_user" })[0]!.verifiedStamp).toMatchObject({ stamper: "api-key", publicKey: session.publicKey });
+
+  // installSessionVault registered core's own wallet stamper: a refresh with stampWith wallet is signed by the wallet again.
+  const refreshed = await inPage(page, (app) => app.client.refreshSession({ stampWith: app.StamperType.Wallet }));
+  expect(standin.requests({ path: STAMP_LOGIN })[1]!.verifiedStamp).toMatchObject({ stamper: "wallet", publicKey: wallet.publicKey });
+  await expectInVaultOnly(page, vault, standin, { "@turnkey/session/v3": refreshed!.session });
 });
 
 test("OTP login: initOtp → verifyOtp's steps → loginWithOtp, the attested stamp signed by the vault's key", async ({ vault, standin, dappServer, openDapp }) => {
