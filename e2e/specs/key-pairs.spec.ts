@@ -177,3 +177,42 @@ test("a session's key refuses with SESSION_EXPIRED once the session expired, and
   ]);
   expect((await value<{ token: string }>(page, "getSession")).token).toBe(session);
 });
+
+test("signing calls cut off by a worker restart are resent, not failed (they change nothing)", async ({ vault, dappServer, openDapp }) => {
+  const page = await openDapp(vault, dappServer.origins[0]);
+  const publicKey = await value<string>(page, "createApiKeyPair");
+  // A batch of signatures at once (under the origin's burst of 1,000 calls), and the worker
+  // stopped meanwhile. Whether the stop lands before the batch is done depends on the machine,
+  // so batches are repeated until one was cut off (each restart also resets the rate budget).
+  const CALLS = 600;
+  type Signing = { settled: number; results: Promise<string[]> };
+  let cutOff = 0;
+  for (let attempt = 0; attempt < 8 && cutOff === 0; attempt++) {
+    await page.evaluate(
+      ([publicKey, calls]) => {
+        const w = window as unknown as { signing: Signing; turnkeySession: Record<string, (...a: unknown[]) => Promise<unknown>> };
+        const signing: Signing = (w.signing = { settled: 0, results: Promise.resolve([]) });
+        signing.results = Promise.all(
+          Array.from({ length: calls }, (_, i) => {
+            const format = i % 2 === 0 ? "der" : "raw";
+            return w.turnkeySession.sign!("{}", { publicKey, format })
+              .then((signature) => `ok:${format}:${signature}`, (e: { code?: string }) => `error:${e.code}`)
+              .finally(() => signing.settled++);
+          }),
+        );
+      },
+      [publicKey, CALLS] as const,
+    );
+    await vault.stopWorker();
+    cutOff = CALLS - (await page.evaluate(() => (window as unknown as { signing: Signing }).signing.settled));
+
+    const results = await page.evaluate(() => (window as unknown as { signing: Signing }).signing.results);
+    expect(results.filter((result) => !result.startsWith("ok:"))).toEqual([]);
+    for (const result of results.filter((_, i) => i % 25 === 0)) {
+      const [, format, signature] = result.split(":");
+      expect(verifies(signature!, "{}", publicKey, format === "raw" ? "compact" : "der")).toBe(true);
+    }
+  }
+  expect(cutOff, "some calls were still pending when the worker stopped").toBeGreaterThan(0);
+  console.log(`key-pairs: ${cutOff} of ${CALLS} signatures were pending when the worker stopped; all resolved`);
+});
