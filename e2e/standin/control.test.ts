@@ -75,6 +75,22 @@ describe("control endpoints", () => {
     ]);
   });
 
+  it("creates an auth proxy configuration and shows the OTP codes sent over HTTP", async () => {
+    const config = await control("POST", "/__standin/auth-proxy-configs", {});
+    const init = await fetch(`${config.json.authProxyUrl}/v1/otp_init_v2`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Auth-Proxy-Config-ID": config.json.authProxyConfigId },
+      body: JSON.stringify({ otpType: "OTP_TYPE_SMS", contact: "+15555550100" }),
+    }).then((r) => r.json());
+    const sent = await control("GET", `/__standin/otps?contact=${encodeURIComponent("+15555550100")}`);
+    const refused = await control("POST", "/__standin/auth-proxy-configs", { organizationId: crypto.randomUUID() });
+
+    expect(config).toMatchObject({ status: 200, json: { authProxyUrl: `${standin.url}/auth-proxy`, authProxyConfigId: expect.any(String), organizationId: expect.any(String) } });
+    expect(sent.json).toEqual([{ otpId: init.otpId, otpType: "OTP_TYPE_SMS", contact: "+15555550100", code: expect.stringMatching(/^[0-9]{6}$/), sentAt: expect.any(Number) }]);
+    expect((await control("GET", "/__standin/otps")).json).toHaveLength(1);
+    expect(refused).toMatchObject({ status: 400, json: { message: "invalid auth proxy options: organizationId must name a parent organization of the stand-in" } });
+  });
+
   it("mints with chosen ids", () => {
     const organizationId = crypto.randomUUID();
     const userId = crypto.randomUUID();

@@ -190,8 +190,53 @@ export function softwarePasskey(origin: string, rpId = new URL(origin).hostname)
         getClientExtensionResults: () => ({}),
       };
     },
+    /**
+     * The credential's registration for `challenge` (base64url), as `v1Attestation`: what
+     * `navigator.credentials.create` gives core's `createPasskey`. `packed` is self-attestation.
+     */
+    attest(challenge: string, options: { fmt?: "none" | "packed" | "tpm"; rpId?: string; type?: string; signingKey?: Uint8Array } = {}) {
+      const clientDataJSON = new TextEncoder().encode(JSON.stringify({ type: options.type ?? "webauthn.create", challenge, origin, crossOrigin: false }));
+      const point = p256.getPublicKey(secretKey, false);
+      const cose = cbor(new Map<CborValue, CborValue>([[1, 2], [3, -7], [-1, 1], [-2, point.subarray(1, 33)], [-3, point.subarray(33)]]));
+      const rawId = Buffer.from(credentialId, "base64url");
+      const authData = new Uint8Array([
+        ...sha256(new TextEncoder().encode(options.rpId ?? rpId)),
+        FLAG_UP | FLAG_UV | 0x40,
+        0, 0, 0, 0,
+        ...new Uint8Array(16),
+        rawId.length >> 8, rawId.length & 0xff,
+        ...rawId,
+        ...cose,
+      ]);
+      const fmt = options.fmt ?? "none";
+      const signature = p256.sign(new Uint8Array([...authData, ...sha256(clientDataJSON)]), options.signingKey ?? secretKey, { format: "der" });
+      const attStmt = new Map<CborValue, CborValue>(fmt === "none" ? [] : [["alg", -7], ["sig", signature]]);
+      const attestationObject = cbor(new Map<CborValue, CborValue>([["fmt", fmt], ["attStmt", attStmt], ["authData", authData]]));
+      return {
+        credentialId,
+        clientDataJson: Buffer.from(clientDataJSON).toString("base64url"),
+        attestationObject: Buffer.from(attestationObject).toString("base64url"),
+        transports: ["AUTHENTICATOR_TRANSPORT_INTERNAL" as const],
+      };
+    },
   };
   return passkey;
+}
+
+type CborValue = number | string | Uint8Array | Map<CborValue, CborValue>;
+
+/** CBOR (RFC 8949) of the few types a WebAuthn attestation object holds. */
+function cbor(value: CborValue): Uint8Array {
+  const head = (major: number, length: number) =>
+    length < 24 ? [(major << 5) | length] : length < 256 ? [(major << 5) | 24, length] : [(major << 5) | 25, length >> 8, length & 0xff];
+  if (typeof value === "number") return new Uint8Array(value >= 0 ? head(0, value) : head(1, -1 - value));
+  if (typeof value === "string") {
+    const bytes = new TextEncoder().encode(value);
+    return new Uint8Array([...head(3, bytes.length), ...bytes]);
+  }
+  if (value instanceof Uint8Array) return new Uint8Array([...head(2, value.length), ...value]);
+  const entries = [...value].flatMap(([key, item]) => [...cbor(key), ...cbor(item)]);
+  return new Uint8Array([...head(5, value.size), ...entries]);
 }
 
 /** An Ethereum wallet for Turnkey's `WalletStamper`: it signs with `personal_sign` (EIP-191), as a browser wallet does. */
