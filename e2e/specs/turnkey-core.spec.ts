@@ -237,6 +237,29 @@ test("loginWithPasskey (Chromium's virtual authenticator): the session key pair 
   expect(await value(page, "getActiveSessionKey")).toBe("@turnkey/session/v3");
 });
 
+test("signUpWithPasskey: the sub-organization's temporary API key and the session key are both made and used in the vault", async ({ vault, standin, dappServer, openDapp }) => {
+  const origin = dappServer.origins[1];
+  const proxy = standin.createAuthProxyConfig();
+  const page = await openCorePage(vault, openDapp, origin);
+  const cdp = await vault.context.newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  await startCore(page, standin, proxy.organizationId, { authProxyUrl: proxy.authProxyUrl, authProxyConfigId: proxy.authProxyConfigId, passkeyConfig: { rpId: "localhost" } });
+
+  const { sessionToken } = await inPage(page, (app) => app.client.signUpWithPasskey({ passkeyDisplayName: "alice-passkey" }));
+  // stamp_login for the new session key is stamped by the temporary key (a vault login key that no session holds).
+  const [login] = standin.requests({ path: STAMP_LOGIN });
+  const session = await value<{ publicKey: string; userId: string }>(page, "getSession");
+  expect((login!.body as { parameters: { publicKey: string } }).parameters.publicKey).toBe(session.publicKey);
+  expect(login!.verifiedStamp).toMatchObject({ stamper: "api-key", userId: session.userId });
+  expect(login!.verifiedStamp!.publicKey).not.toBe(session.publicKey);
+  // core's finally deleted the temporary key pair in the vault: only the session's key is left.
+  expect(keyPairKeys(await vaultStorage(vault))).toEqual([`keypair:${session.publicKey}`]);
+  await expectInVaultOnly(page, vault, standin, { "@turnkey/session/v3": sessionToken });
+});
+
 test("loginWithWallet (a test EIP-1193 wallet): the wallet signs the stamp_login, the vault holds the session key", async ({ vault, standin, dappServer, openDapp }) => {
   const user = seedUser(standin);
   const page = await openCorePage(vault, openDapp, dappServer.origins[0]);
