@@ -18,6 +18,8 @@ import { fileURLToPath } from "node:url";
 import { startStandin } from "../e2e/standin/server.ts";
 import { bridge } from "./measure-bridge.ts";
 import { coldStart } from "./measure-cold-start.ts";
+import { coreRequest } from "./measure-core-request.ts";
+import { kitRefresh } from "./measure-kit-refresh.ts";
 import { refresh } from "./measure-refresh.ts";
 import { scale } from "./measure-scale.ts";
 import { size } from "./measure-size.ts";
@@ -33,7 +35,7 @@ const BENCH_DIR = join(REPO_ROOT, "bench");
 const RESULTS_DIR = join(BENCH_DIR, "results");
 const BUILD_DIR = join(RESULTS_DIR, ".build");
 
-const MEASURES: Measure[] = [size, bridge, refresh, stamp, coldStart, scale];
+const MEASURES: Measure[] = [size, bridge, refresh, stamp, coldStart, scale, kitRefresh, coreRequest];
 
 function parseArgs(argv: string[]) {
   const quick = argv.includes("--quick");

@@ -38,7 +38,7 @@ export async function snapshotDist(distDir: string, outDir: string): Promise<voi
 /** The bench-only bundles, each from its own vite config under `bench/`. */
 export async function buildBenchBundles(repoRoot: string, buildDir: string): Promise<void> {
   await mkdir(buildDir, { recursive: true });
-  for (const config of ["bench/sdk-page/vite.config.ts", "bench/worker-probe/vite.config.ts"]) {
+  for (const config of ["bench/sdk-page/vite.config.ts", "bench/worker-probe/vite.config.ts", "bench/core-page/vite.config.ts"]) {
     await build({ configFile: join(repoRoot, config), root: repoRoot, logLevel: "warn" });
   }
 }

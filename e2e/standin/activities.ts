@@ -35,7 +35,8 @@ export interface Activity {
   failure?: { code: number; message: string; details: unknown[] };
 }
 
-function timestamp(epochMs: number): Timestamp {
+/** Turnkey's timestamp of an epoch-milliseconds time. */
+export function timestamp(epochMs: number): Timestamp {
   return {
     seconds: String(Math.floor(epochMs / 1000)),
     nanos: String((epochMs % 1000) * 1_000_000),

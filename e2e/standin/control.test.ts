@@ -49,6 +49,48 @@ describe("control endpoints", () => {
     expect(keys.json[1].expiresAt - keys.json[1].createdAt).toBe(60_000);
   });
 
+  it("creates a parent organization, a sub-organization with its user, and a wallet over HTTP", async () => {
+    const parent = await control("POST", "/__standin/organizations", { name: "dApp" });
+    const sub = await control("POST", "/__standin/sub-organizations", { parentOrganizationId: parent.json.organizationId, userEmail: "ada@example.com" });
+    const wallet = await control("POST", "/__standin/wallets", { organizationId: sub.json.organizationId, accounts: 2 });
+
+    expect(parent).toMatchObject({ status: 200, json: { organizationId: expect.stringMatching(/^[0-9a-f-]{36}$/) } });
+    expect(sub).toMatchObject({ status: 200, json: { organizationId: expect.any(String), userId: expect.any(String) } });
+    expect(wallet).toMatchObject({ status: 200, json: { walletId: expect.any(String), addresses: [expect.stringMatching(/^0x/), expect.stringMatching(/^0x/)] } });
+
+    const refusals = await Promise.all([
+      control("POST", "/__standin/organizations", { name: 1 }),
+      control("POST", "/__standin/sub-organizations", { parentOrganizationId: sub.json.organizationId }),
+      control("POST", "/__standin/sub-organizations", { parentOrganizationId: parent.json.organizationId, extra: true }),
+      control("POST", "/__standin/wallets", { organizationId: crypto.randomUUID() }),
+      control("POST", "/__standin/wallets", { organizationId: sub.json.organizationId, accounts: 0 }),
+    ]);
+    expect(refusals.map((r) => r.status)).toEqual([400, 400, 400, 400, 400]);
+    expect(refusals.map((r) => r.json.message)).toEqual([
+      "invalid organization options: name must be a string",
+      `not a parent organization: "${sub.json.organizationId}"`,
+      "invalid sub-organization options: unknown field extra",
+      "invalid wallet options: organizationId must name an organization of the stand-in",
+      "invalid wallet options: accounts must be a whole number from 1 to 1000",
+    ]);
+  });
+
+  it("creates an auth proxy configuration and shows the OTP codes sent over HTTP", async () => {
+    const config = await control("POST", "/__standin/auth-proxy-configs", {});
+    const init = await fetch(`${config.json.authProxyUrl}/v1/otp_init_v2`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Auth-Proxy-Config-ID": config.json.authProxyConfigId },
+      body: JSON.stringify({ otpType: "OTP_TYPE_SMS", contact: "+15555550100" }),
+    }).then((r) => r.json());
+    const sent = await control("GET", `/__standin/otps?contact=${encodeURIComponent("+15555550100")}`);
+    const refused = await control("POST", "/__standin/auth-proxy-configs", { organizationId: crypto.randomUUID() });
+
+    expect(config).toMatchObject({ status: 200, json: { authProxyUrl: `${standin.url}/auth-proxy`, authProxyConfigId: expect.any(String), organizationId: expect.any(String) } });
+    expect(sent.json).toEqual([{ otpId: init.otpId, otpType: "OTP_TYPE_SMS", contact: "+15555550100", code: expect.stringMatching(/^[0-9]{6}$/), sentAt: expect.any(Number) }]);
+    expect((await control("GET", "/__standin/otps")).json).toHaveLength(1);
+    expect(refused).toMatchObject({ status: 400, json: { message: "invalid auth proxy options: organizationId must name a parent organization of the stand-in" } });
+  });
+
   it("mints with chosen ids", () => {
     const organizationId = crypto.randomUUID();
     const userId = crypto.randomUUID();
@@ -118,7 +160,7 @@ describe("control endpoints", () => {
     const refused = await clientFor(standin, keyPair).getWhoami({ organizationId }).catch((e: Error) => e);
     expect(String(refused)).toContain("no organization found with the given ID"); // not the 500 fault
     const info = await control("GET", "/__standin/info");
-    expect(info.json).toEqual({ url: standin.url, notarizerPublicKey: standin.notarizerPublicKey });
+    expect(info.json).toEqual({ url: standin.url, notarizerPublicKey: standin.notarizerPublicKey, otpSignerPublicKey: standin.otpSignerPublicKey, authProxyUrl: `${standin.url}/auth-proxy` });
   });
 
   it("answers unknown control routes with 404", async () => {
@@ -170,7 +212,7 @@ describe("HTTP behaviour", () => {
   });
 
   it("answers unknown API paths with 404 and other methods with 405, recording them", async () => {
-    const unknown = await post(standin, "/public/v1/query/list_wallets", "{}");
+    const unknown = await post(standin, "/public/v1/query/list_policies", "{}");
     const get = await fetch(standin.url + WHOAMI);
 
     expect(unknown).toMatchObject({ status: 404, json: { code: 5, message: "Not Found" } });

@@ -53,6 +53,8 @@ export interface Passkey {
   requireUserVerification: boolean;
   /** The highest signature counter seen; a later assertion must exceed it unless both are 0. */
   signCount: number;
+  /** The authenticator's name, when a signup gave one. */
+  name?: string;
 }
 
 export interface WalletKey {
@@ -139,6 +141,14 @@ export class CredentialStore {
 
   passkey(credentialId: string): Passkey | undefined {
     return this.passkeys.get(credentialId);
+  }
+
+  passkeysOf(userId: string): Passkey[] {
+    return [...this.passkeys.values()].filter((p) => p.userId === userId);
+  }
+
+  walletKeysOf(userId: string): WalletKey[] {
+    return [...this.walletKeys.values()].filter((k) => k.userId === userId);
   }
 
   /** The wallet key for a compressed secp256k1 public key (hex, any case). */

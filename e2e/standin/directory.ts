@@ -1,6 +1,10 @@
 /**
  * The stand-in's organizations, users and their API keys, with Turnkey's key limit.
  *
+ * An organization may be a sub-organization of a parent (a dApp's organization): Turnkey's
+ * end-user logins create one per user (`proxySignupV2`), and logins stamped for the parent are
+ * resolved to the user's sub-organization. Users carry the contact details OTP logins look up.
+ *
  * Turnkey keeps at most 10 expiring API keys per user; creating one more deletes an expired key
  * first, else the oldest unexpired one (docs.turnkey.com, "Resource limits"). Keys invalidated by
  * `invalidateExisting` are gone for Turnkey; here they stay listed, flagged, so tests can see
@@ -24,6 +28,10 @@ export interface User {
   id: string;
   username: string;
   organizationId: string;
+  email?: string;
+  phoneNumber?: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
   /** Oldest first. */
   apiKeys: ApiKey[];
 }
@@ -31,6 +39,14 @@ export interface User {
 export interface Organization {
   id: string;
   name: string;
+  /** Set for a sub-organization. */
+  parentOrganizationId?: string;
+}
+
+/** The contact a user is found by: `OTP_TYPE_EMAIL` matches the email, `OTP_TYPE_SMS` the phone number. */
+export interface Contact {
+  otpType: "OTP_TYPE_EMAIL" | "OTP_TYPE_SMS";
+  contact: string;
 }
 
 /** What looking a stamping key up in an organization finds. */
@@ -85,10 +101,57 @@ export class Directory {
       id,
       username: `user-${id.slice(0, 8)}`,
       organizationId: organization.id,
+      createdAt: Date.now(),
       apiKeys: [],
     };
     this.users.set(id, user);
     return user;
+  }
+
+  /** A new top-level organization (a dApp's parent organization) with no users yet. */
+  createOrganization(name?: string): Organization {
+    const organization = this.ensureOrganization(randomUUID());
+    if (name !== undefined) organization.name = name;
+    return organization;
+  }
+
+  /**
+   * A new sub-organization of `parent` with its root user.
+   * @throws ApiError (400) when the parent is unknown or itself a sub-organization.
+   */
+  createSubOrganization(
+    parent: string,
+    fields: { name?: string; userName?: string; email?: string; phoneNumber?: string },
+  ): { organization: Organization; user: User } {
+    const parentOrganization = this.organizations.get(parent);
+    if (!parentOrganization || parentOrganization.parentOrganizationId !== undefined) {
+      throw new ApiError(400, GrpcCode.InvalidArgument, `not a parent organization: ${JSON.stringify(parent)}`);
+    }
+    const organization = this.ensureOrganization(randomUUID());
+    organization.parentOrganizationId = parent;
+    if (fields.name !== undefined) organization.name = fields.name;
+    const user = this.ensureUser(organization.id, undefined);
+    if (fields.userName !== undefined) user.username = fields.userName;
+    if (fields.email !== undefined) user.email = fields.email;
+    if (fields.phoneNumber !== undefined) user.phoneNumber = fields.phoneNumber;
+    return { organization, user };
+  }
+
+  /** Whether `organizationId` is `parent` itself or one of its sub-organizations. */
+  isWithin(organizationId: string, parent: string): boolean {
+    return organizationId === parent || this.organizations.get(organizationId)?.parentOrganizationId === parent;
+  }
+
+  /** The users of `organizationId` and of its sub-organizations whose contact matches, oldest first. */
+  usersByContact(organizationId: string, { otpType, contact }: Contact): User[] {
+    const matches = (user: User) => (otpType === "OTP_TYPE_EMAIL" ? user.email?.toLowerCase() === contact.toLowerCase() : user.phoneNumber === contact);
+    return [...this.users.values()].filter((user) => this.isWithin(user.organizationId, organizationId) && matches(user));
+  }
+
+  /** Adds a key that never expires (a signup's API key without `expirationSeconds`). */
+  addLongLivedKey(user: User, publicKey: string, createdAt: number): void {
+    user.apiKeys = user.apiKeys.filter((k) => k.publicKey !== publicKey);
+    user.apiKeys.push({ publicKey, createdAt, invalidated: false });
   }
 
   /** Finds the user of `organizationId` holding `publicKey` as a not-invalidated API key. */
@@ -99,6 +162,11 @@ export class Directory {
       if (key) return { found: isExpired(key, now) ? "expired" : "live", user, key };
     }
     return { found: "none" };
+  }
+
+  /** The user holding `publicKey` as a not-invalidated API key, in any organization. */
+  userWithApiKey(publicKey: string): User | undefined {
+    return [...this.users.values()].find((user) => user.apiKeys.some((k) => k.publicKey === publicKey && !k.invalidated));
   }
 
   /** Adds an expiring key to `user`, evicting one first if the user is at the limit. */

@@ -105,9 +105,19 @@ export function credentialNotFound(organizationId: string, credentialId: string)
   );
 }
 
-/** A request carrying both an `X-Stamp` and an `X-Stamp-Webauthn` (stand-in wording). */
-export function ambiguousStamp(): ApiError {
-  return unauthenticated("more than one stamp header (X-Stamp and X-Stamp-Webauthn)");
+/** A request carrying more than one stamp header, e.g. `X-Stamp` and `X-Stamp-Webauthn` (stand-in wording). */
+export function ambiguousStamp(headers: string[] = ["X-Stamp", "X-Stamp-Webauthn"]): ApiError {
+  return unauthenticated(`more than one stamp header (${headers.join(" and ")})`);
+}
+
+/** An `X-Stamp-Attested` on a request other than a login (stand-in wording). */
+export function attestedStampNotAccepted(): ApiError {
+  return unauthenticated("attested stamps authenticate login requests only");
+}
+
+/** An attested stamp whose key is not the one its verification token is bound to (stand-in wording). */
+export function attestedKeyMismatch(): ApiError {
+  return unauthenticated("attested public key does not match the verification token's public key");
 }
 
 /** The stamping key is not a (remaining) API key of the organization. */

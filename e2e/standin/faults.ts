@@ -1,8 +1,8 @@
 /**
  * Injected faults: answers the stand-in gives instead of (or on top of) its normal ones.
  *
- * Faults wait in FIFO order. Each API request takes the first fault that matches its path and
- * uses up one of its `times`. A fault without `path` matches every /public/v1 path, except that
+ * Faults wait in FIFO order. Each API or auth proxy request takes the first fault that matches its
+ * path and uses up one of its `times`. A fault without `path` matches every /public/v1 path, except that
  * one shaping the stamp_login activity (`pendingPolls`, `activityStatus`) only matches stamp_login.
  */
 import { ApiError, GrpcCode } from "./errors.ts";
@@ -10,7 +10,7 @@ import { ApiError, GrpcCode } from "./errors.ts";
 const STAMP_LOGIN_PATH = "/public/v1/submit/stamp_login";
 
 export interface Fault {
-  /** e.g. "/public/v1/submit/stamp_login"; default: any /public/v1 path. */
+  /** e.g. "/public/v1/submit/stamp_login" or "/auth-proxy/v1/otp_init_v2"; default: any /public/v1 path. */
   path?: string;
   /** Answer with this HTTP status... */
   status?: number;
@@ -85,6 +85,7 @@ function validateFault(value: unknown): Fault {
 
 function matches(fault: Fault, path: string): boolean {
   if (fault.path !== undefined) return fault.path === path;
+  if (!path.startsWith("/public/v1/")) return false;
   const shapesActivity = fault.pendingPolls !== undefined || fault.activityStatus !== undefined;
   return shapesActivity ? path === STAMP_LOGIN_PATH : true;
 }

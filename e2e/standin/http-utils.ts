@@ -2,7 +2,8 @@
  * Small node:http helpers for the stand-in: bounded body reading, JSON replies and CORS.
  *
  * Every reply allows any origin, so extension service workers and web pages can call the
- * stand-in directly; preflights allow the headers Turnkey's clients send.
+ * stand-in directly; preflights allow the headers Turnkey's clients send (`@turnkey/http`, and
+ * `@turnkey/core`'s `__generated__/sdk-client-base.mjs`: attested stamps and the auth proxy's).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 
@@ -44,7 +45,7 @@ export function answerPreflight(request: IncomingMessage, response: ServerRespon
   const headers: Record<string, string> = {
     ...CORS_HEADERS,
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Content-Type, X-Stamp, X-Stamp-Webauthn, X-Client-Version",
+    "Access-Control-Allow-Headers": "Content-Type, X-Stamp, X-Stamp-Webauthn, X-Stamp-Attested, X-Client-Version, X-Auth-Proxy-Config-ID, X-Captcha-Token",
     "Access-Control-Max-Age": "600",
   };
   if (request.headers["access-control-request-private-network"] === "true") {

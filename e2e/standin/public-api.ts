@@ -1,10 +1,20 @@
 /**
- * The Turnkey API endpoints the stand-in serves: `stamp_login`, `get_activity` and `whoami`.
+ * The Turnkey API endpoints the stand-in serves: `stamp_login`, `get_activity`, `whoami`, and the
+ * queries of queries.ts (`get_user`, `list_wallets`, `list_wallet_accounts`).
  *
  * Every call is authenticated as Turnkey does it, by one stamp over the exact body bytes whose
  * key belongs to a user of the body's `organizationId`: an API-key `X-Stamp` (a live API key), a
  * wallet `X-Stamp` (`SIGNATURE_SCHEME_TK_API_SECP256K1_EIP191`, a registered wallet key) or an
  * `X-Stamp-Webauthn` (a registered passkey). The stamp that passed is reported for the request log.
+ *
+ * A passkey or wallet `stamp_login` may name the parent organization while the credential
+ * belongs to a user of one of its sub-organizations: `@turnkey/core`'s `loginWithPasskey` and
+ * `buildWalletLoginRequest` stamp for `config.organizationId` (`__clients__/core.mjs`), and
+ * Turnkey resolves the sub-organization from the credential; the session is the sub-org user's.
+ *
+ * `stamp_login` also takes an `X-Stamp-Attested` (attested-stamp.ts): `loginWithOtp` signs with
+ * the key an OTP verification token is bound to, for the parent organization or the user's
+ * sub-organization; the token names the user by the contact it verified, and logs in once.
  */
 import {
   ACTIVITY_STATUS_COMPLETED,
@@ -18,6 +28,8 @@ import { type Directory, type Organization, type User, UUID } from "./directory.
 import {
   activityNotFound,
   ambiguousStamp,
+  attestedKeyMismatch,
+  attestedStampNotAccepted,
   badRequestBody,
   badSignature,
   credentialNotFound,
@@ -29,7 +41,13 @@ import {
   publicKeyNotFound,
   routeNotFound,
 } from "./errors.ts";
+import { ATTESTED_STAMP_HEADER, decodeAttestedStamp, verifyAttestedSignature } from "./attested-stamp.ts";
 import type { Fault } from "./faults.ts";
+import type { OtpStore } from "./otp.ts";
+import type { AuthProxyConfigs } from "./auth-proxy-configs.ts";
+import type { VerificationClaims, VerificationTokens } from "./verification-tokens.ts";
+import { getUser, listWalletAccounts, listWallets } from "./queries.ts";
+import type { WalletStore } from "./wallets.ts";
 import { grantSession, parseExpirationSeconds } from "./sessions.ts";
 import type { Notarizer } from "./session-jwt.ts";
 import { decodeApiKeyStamp, isCompressedP256PublicKey, readStamp, verifyStamp } from "./stamp-verify.ts";
@@ -41,15 +59,21 @@ export interface ApiState {
   activities: ActivityStore;
   notarizer: Notarizer;
   credentials: CredentialStore;
+  wallets: WalletStore;
+  otps: OtpStore;
+  verificationTokens: VerificationTokens;
+  authProxyConfigs: AuthProxyConfigs;
 }
 
 /** The stamp a request was authenticated by. */
 export interface VerifiedStamp {
-  stamper: "api-key" | "wallet" | "passkey";
-  /** The API key's or wallet's public key, or the passkey's (uncompressed P-256 hex). */
+  stamper: "api-key" | "wallet" | "passkey" | "attested";
+  /** The API key's, wallet's or attested key's public key, or the passkey's (uncompressed P-256 hex). */
   publicKey: string;
   /** The passkey's credential id. */
   credentialId?: string;
+  /** The id of the verification token an attested stamp presented. */
+  verificationTokenId?: string;
   userId: string;
 }
 
@@ -60,6 +84,8 @@ export interface ApiRequest {
   stampHeader: string | undefined;
   /** `X-Stamp-Webauthn`. */
   webauthnStampHeader?: string | undefined;
+  /** `X-Stamp-Attested`. */
+  attestedStampHeader?: string | undefined;
   /** Told which stamp authenticated the request. */
   onAuthenticated?: (stamp: VerifiedStamp) => void;
   rawBody: Uint8Array;
@@ -69,10 +95,12 @@ export interface ApiRequest {
   now: number;
 }
 
-interface Caller {
+export interface Caller {
   organization: Organization;
   user: User;
   body: Record<string, unknown>;
+  /** The verification token of an attested stamp, consumed when the login is granted. */
+  verificationToken?: VerificationClaims;
 }
 
 type Endpoint = (state: ApiState, request: ApiRequest, caller: Caller) => unknown;
@@ -83,7 +111,13 @@ const ENDPOINTS: Record<string, Endpoint> = {
   "/public/v1/submit/stamp_login": stampLogin,
   "/public/v1/query/get_activity": getActivity,
   "/public/v1/query/whoami": whoami,
+  "/public/v1/query/get_user": getUser,
+  "/public/v1/query/list_wallets": listWallets,
+  "/public/v1/query/list_wallet_accounts": listWalletAccounts,
 };
+
+/** Where a passkey or wallet of a sub-organization's user may sign for the parent organization. */
+const PARENT_LOGIN_PATHS = new Set(["/public/v1/submit/stamp_login"]);
 
 /**
  * Answers one API request.
@@ -100,8 +134,12 @@ export function handleApiRequest(state: ApiState, request: ApiRequest): unknown 
 }
 
 function authenticate(state: ApiState, request: ApiRequest): Caller & { stamp: VerifiedStamp } {
-  const { webauthnStampHeader, stampHeader } = request;
-  if (webauthnStampHeader !== undefined && stampHeader !== undefined) throw ambiguousStamp();
+  const { webauthnStampHeader, stampHeader, attestedStampHeader } = request;
+  const present = ([["X-Stamp", stampHeader], ["X-Stamp-Webauthn", webauthnStampHeader], [ATTESTED_STAMP_HEADER, attestedStampHeader]] as const)
+    .filter(([, value]) => value !== undefined)
+    .map(([name]) => name);
+  if (present.length > 1) throw ambiguousStamp(present);
+  if (attestedStampHeader !== undefined) return authenticateAttested(state, request, attestedStampHeader);
   if (webauthnStampHeader !== undefined) return authenticatePasskey(state, request, webauthnStampHeader);
   const stamp = readStamp(stampHeader, request.path);
   if (stamp.scheme === WALLET_EIP191_SCHEME) return authenticateWallet(state, request, stamp);
@@ -122,7 +160,7 @@ function authenticateWallet(state: ApiState, request: ApiRequest, json: Record<s
   const { organization, body } = organizationOf(state, request);
   const walletKey = state.credentials.walletKey(stamp.publicKey);
   const user = walletKey && state.directory.user(walletKey.userId);
-  if (!user || user.organizationId !== organization.id) throw publicKeyNotFound(organization.id, stamp.publicKey);
+  if (!user || !reaches(state, request, organization, user)) throw publicKeyNotFound(organization.id, stamp.publicKey);
   return { organization, user, body, stamp: { stamper: "wallet", publicKey: stamp.publicKey, userId: user.id } };
 }
 
@@ -136,13 +174,38 @@ function authenticatePasskey(state: ApiState, request: ApiRequest, header: strin
   }
   verifyWebauthnStamp(stamp, passkey, request.rawBody);
   const { organization, body } = organizationOf(state, request);
-  if (user.organizationId !== organization.id) throw credentialNotFound(organization.id, stamp.credentialId);
+  if (!reaches(state, request, organization, user)) throw credentialNotFound(organization.id, stamp.credentialId);
   return {
     organization,
     user,
     body,
     stamp: { stamper: "passkey", publicKey: passkey.publicKey, credentialId: passkey.credentialId, userId: user.id },
   };
+}
+
+/** An OTP login's stamp: the verification token's key signed the body, and the token names the user. */
+function authenticateAttested(state: ApiState, request: ApiRequest, header: string): Caller & { stamp: VerifiedStamp } {
+  const stamp = decodeAttestedStamp(header);
+  if (!PARENT_LOGIN_PATHS.has(request.path)) throw attestedStampNotAccepted();
+  verifyAttestedSignature(stamp, request.rawBody);
+  const verificationToken = state.verificationTokens.verify(stamp.verificationToken, request.now);
+  if (verificationToken.public_key !== stamp.publicKey) throw attestedKeyMismatch();
+  state.verificationTokens.assertUnused(verificationToken);
+  const { organization, body } = organizationOf(state, request);
+  const user = state.verificationTokens.userFor(state.directory, verificationToken, organization.id);
+  return {
+    organization,
+    user,
+    body,
+    verificationToken,
+    stamp: { stamper: "attested", publicKey: stamp.publicKey, verificationTokenId: verificationToken.id, userId: user.id },
+  };
+}
+
+/** Whether a credential of `user` may sign a request to `path` for `organization`. */
+function reaches({ directory }: ApiState, request: ApiRequest, organization: Organization, user: User): boolean {
+  if (user.organizationId === organization.id) return true;
+  return PARENT_LOGIN_PATHS.has(request.path) && directory.organization(user.organizationId)?.parentOrganizationId === organization.id;
 }
 
 /** The body's organization, which the stamp's key must belong to. */
@@ -167,7 +230,7 @@ function parseBody(rawBody: Uint8Array): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-function stampLogin(state: ApiState, request: ApiRequest, { user, body }: Caller): unknown {
+function stampLogin(state: ApiState, request: ApiRequest, { user, body, verificationToken }: Caller): unknown {
   if (body.type !== "ACTIVITY_TYPE_STAMP_LOGIN") {
     throw badRequestBody("type must be ACTIVITY_TYPE_STAMP_LOGIN");
   }
@@ -215,6 +278,8 @@ function stampLogin(state: ApiState, request: ApiRequest, { user, body }: Caller
     },
   });
 
+  // An OTP login spends its verification token once the request is known to be good.
+  if (verificationToken) state.verificationTokens.consume(verificationToken);
   const { fault } = request;
   if (fault?.activityStatus !== undefined) {
     activity.status = fault.activityStatus;

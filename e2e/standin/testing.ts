@@ -1,7 +1,8 @@
 /**
- * Helpers for the stand-in's own tests: key pairs, Turnkey clients, hand-made stamps and raw
- * requests, a software passkey (what `navigator.credentials.get` does, for Turnkey's
- * `WebauthnStamper`) and an Ethereum wallet (for Turnkey's `WalletStamper`).
+ * Helpers for the stand-in's own tests: key pairs, Turnkey clients (`@turnkey/http`'s, and
+ * `@turnkey/core`'s generated `TurnkeySDKClientBase`, the HTTP client core's flows run on),
+ * hand-made stamps and raw requests, a software passkey (what `navigator.credentials.get` does,
+ * for Turnkey's `WebauthnStamper`) and an Ethereum wallet (for Turnkey's `WalletStamper`).
  */
 import { randomBytes } from "node:crypto";
 import { p256 } from "@noble/curves/nist.js";
@@ -12,6 +13,10 @@ import { ApiKeyStamper } from "@turnkey/api-key-stamper";
 import { BaseEthereumWallet } from "@turnkey/wallet-stamper";
 import { privateKeyToAccount } from "viem/accounts";
 import { TurnkeyClient, TurnkeyRequestError } from "@turnkey/http";
+import type { TurnkeySDKClientBase as CoreHttpClient } from "@turnkey/core/dist/__generated__/sdk-client-base.js";
+// Core's own flows build this client (`createHttpClient` in core.mjs); core ships no .d.mts for it.
+// @ts-expect-error -- typed by the import above.
+import { TurnkeySDKClientBase } from "@turnkey/core/dist/__generated__/sdk-client-base.mjs";
 import { expect } from "vitest";
 import type { Standin } from "./server.ts";
 
@@ -31,6 +36,32 @@ export function newKeyPair(): KeyPair {
 export function clientFor(standin: Standin, keyPair: KeyPair): TurnkeyClient {
   const stamper = new ApiKeyStamper({ apiPublicKey: keyPair.publicKey, apiPrivateKey: keyPair.privateKey });
   return new TurnkeyClient({ baseUrl: standin.url }, stamper);
+}
+
+type Stamper = { stamp(payload: string): Promise<{ stampHeaderName: string; stampHeaderValue: string }> };
+
+/**
+ * `@turnkey/core`'s HTTP client as core's `TurnkeyClient` configures it for a dApp whose parent
+ * organization is `organizationId`, with whichever stampers the test gives.
+ */
+export function coreHttpClient(
+  standin: Standin,
+  config: {
+    organizationId: string;
+    apiKeyStamper?: Stamper;
+    passkeyStamper?: Stamper;
+    walletStamper?: Stamper;
+    attestedStamper?: Stamper;
+    authProxyUrl?: string;
+    authProxyConfigId?: string;
+  },
+): CoreHttpClient {
+  return new TurnkeySDKClientBase({ apiBaseUrl: standin.url, activityPoller: { intervalMs: 10, numRetries: 3 }, ...config });
+}
+
+/** An API-key stamper for a key pair (the one core's `IndexedDbStamper` would hold). */
+export function apiKeyStamper(keyPair: KeyPair): ApiKeyStamper {
+  return new ApiKeyStamper({ apiPublicKey: keyPair.publicKey, apiPrivateKey: keyPair.privateKey });
 }
 
 /** A client whose stamper returns whatever `stamp` makes of the payload. */
@@ -87,7 +118,10 @@ export function jwtClaims(jwt: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(payload ?? "", "base64url").toString("utf8")) as Record<string, unknown>;
 }
 
-/** Awaits a rejection that must be a `TurnkeyRequestError` with this gRPC code and message part. */
+/**
+ * Awaits a rejection that must be a `TurnkeyRequestError` with this gRPC code and message part:
+ * `@turnkey/http`'s class, or the one of core's own copy of `@turnkey/sdk-types` (same name and shape).
+ */
 export async function expectTurnkeyError(
   promise: Promise<unknown>,
   code: number,
@@ -97,7 +131,7 @@ export async function expectTurnkeyError(
     () => expect.fail("expected the request to be refused"),
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(TurnkeyRequestError);
+  expect(error instanceof TurnkeyRequestError || (error instanceof Error && error.name === "TurnkeyRequestError"), String(error)).toBe(true);
   const requestError = error as TurnkeyRequestError;
   expect(requestError.code).toBe(code);
   expect(requestError.message).toContain(`Turnkey error ${code}: `);
@@ -156,8 +190,53 @@ export function softwarePasskey(origin: string, rpId = new URL(origin).hostname)
         getClientExtensionResults: () => ({}),
       };
     },
+    /**
+     * The credential's registration for `challenge` (base64url), as `v1Attestation`: what
+     * `navigator.credentials.create` gives core's `createPasskey`. `packed` is self-attestation.
+     */
+    attest(challenge: string, options: { fmt?: "none" | "packed" | "tpm"; rpId?: string; type?: string; signingKey?: Uint8Array } = {}) {
+      const clientDataJSON = new TextEncoder().encode(JSON.stringify({ type: options.type ?? "webauthn.create", challenge, origin, crossOrigin: false }));
+      const point = p256.getPublicKey(secretKey, false);
+      const cose = cbor(new Map<CborValue, CborValue>([[1, 2], [3, -7], [-1, 1], [-2, point.subarray(1, 33)], [-3, point.subarray(33)]]));
+      const rawId = Buffer.from(credentialId, "base64url");
+      const authData = new Uint8Array([
+        ...sha256(new TextEncoder().encode(options.rpId ?? rpId)),
+        FLAG_UP | FLAG_UV | 0x40,
+        0, 0, 0, 0,
+        ...new Uint8Array(16),
+        rawId.length >> 8, rawId.length & 0xff,
+        ...rawId,
+        ...cose,
+      ]);
+      const fmt = options.fmt ?? "none";
+      const signature = p256.sign(new Uint8Array([...authData, ...sha256(clientDataJSON)]), options.signingKey ?? secretKey, { format: "der" });
+      const attStmt = new Map<CborValue, CborValue>(fmt === "none" ? [] : [["alg", -7], ["sig", signature]]);
+      const attestationObject = cbor(new Map<CborValue, CborValue>([["fmt", fmt], ["attStmt", attStmt], ["authData", authData]]));
+      return {
+        credentialId,
+        clientDataJson: Buffer.from(clientDataJSON).toString("base64url"),
+        attestationObject: Buffer.from(attestationObject).toString("base64url"),
+        transports: ["AUTHENTICATOR_TRANSPORT_INTERNAL" as const],
+      };
+    },
   };
   return passkey;
+}
+
+type CborValue = number | string | Uint8Array | Map<CborValue, CborValue>;
+
+/** CBOR (RFC 8949) of the few types a WebAuthn attestation object holds. */
+function cbor(value: CborValue): Uint8Array {
+  const head = (major: number, length: number) =>
+    length < 24 ? [(major << 5) | length] : length < 256 ? [(major << 5) | 24, length] : [(major << 5) | 25, length >> 8, length & 0xff];
+  if (typeof value === "number") return new Uint8Array(value >= 0 ? head(0, value) : head(1, -1 - value));
+  if (typeof value === "string") {
+    const bytes = new TextEncoder().encode(value);
+    return new Uint8Array([...head(3, bytes.length), ...bytes]);
+  }
+  if (value instanceof Uint8Array) return new Uint8Array([...head(2, value.length), ...value]);
+  const entries = [...value].flatMap(([key, item]) => [...cbor(key), ...cbor(item)]);
+  return new Uint8Array([...head(5, value.size), ...entries]);
 }
 
 /** An Ethereum wallet for Turnkey's `WalletStamper`: it signs with `personal_sign` (EIP-191), as a browser wallet does. */
