@@ -1,117 +1,37 @@
 /**
  * The page script (main world, `document_start`): defines `window.turnkeySession`.
  *
- * It holds no keys: each method is a comlink call over a `MessagePort` to the content script,
- * opened on first use (so pages that never use the vault cost nothing but this script). Events
- * from the vault are dispatched on `window.turnkeySession`; the provider is announced with
- * `turnkeySession:announce` at start and on every `turnkeySession:request`. The one thing it
- * keeps is the page's own stampers (`registerStamper`, see stamper-registry.ts): it tells the
- * bridge which types it holds and answers the vault's stamp requests on the same port.
+ * It runs in every frame of every page, and almost none of them ever use the vault, so this is
+ * only the frozen provider and its announcement. Everything else (comlink, the error handler,
+ * the stamper registry, the port to the content script) is in page-client.ts, which the bundle
+ * keeps inside a function that runs on the first method call or `addEventListener`: V8 compiles
+ * it lazily, so a page that never calls pays for parsing it, not for compiling or running it.
+ * Calls made before then are queued on that first load, in order.
  */
-import * as Comlink from "comlink";
-import { installTurnkeyErrorHandler } from "../shared/comlink-errors.ts";
-import { TurnkeyError } from "../shared/errors.ts";
-import {
-  VAULT_EVENT_TYPES,
-  VAULT_INFO,
-  VAULT_METHODS,
-  WINDOW_MESSAGE_TAG,
-  type PageStamperApi,
-  type PageStamperType,
-  type StamperAnnouncement,
-  type VaultApi,
-  type VaultEvent,
-} from "../shared/protocol.ts";
-import { StamperRegistry } from "./stamper-registry.ts";
-
-installTurnkeyErrorHandler();
-
-type RemoteMethods = Record<keyof VaultApi, (...args: unknown[]) => Promise<unknown>>;
-
-/** comlink builds a Proxy (and a finalizer entry) on every property read: read each method once. */
-function remoteMethods(remote: Comlink.Remote<VaultApi>): RemoteMethods {
-  return Object.fromEntries(VAULT_METHODS.map((method) => [method, remote[method]])) as unknown as RemoteMethods;
-}
-
-interface Connection {
-  vault: RemoteMethods;
-  /** The port to the bridge, for the stamper messages that travel beside comlink's. */
-  port: MessagePort;
-}
+import { VAULT_INFO, VAULT_METHODS, type PageStamperApi, type VaultApi } from "../shared/protocol.ts";
+import type { PageClient } from "./page-client.ts";
 
 const provider = new EventTarget() as EventTarget & VaultApi & PageStamperApi;
-const stampers = new StamperRegistry();
-let connection: Promise<Connection> | undefined;
-
-function dispatchVaultEvent(event: VaultEvent): void {
-  if (VAULT_EVENT_TYPES.includes(event?.type)) provider.dispatchEvent(new CustomEvent(event.type, { detail: event.detail }));
-}
-
-/** Opens the port to the content script; re-sends the handshake if the bridge starts later. */
-function connect(): Promise<Connection> {
-  connection ??= new Promise((resolve) => {
-    let port: MessagePort | undefined;
-    let ready = false;
-    const open = () => {
-      port?.close();
-      const channel = new MessageChannel();
-      const current = (port = channel.port1);
-      current.addEventListener("message", ({ data }) => {
-        if (data?.channel === "ready" && !ready) {
-          ready = true;
-          window.removeEventListener("message", onBridgeReady);
-          resolve({ vault: remoteMethods(Comlink.wrap<VaultApi>(current)), port: current });
-        } else if (data?.channel === "event") {
-          dispatchVaultEvent(data.event);
-        } else if (data?.channel === "stamp-request" && ready) {
-          void stampers.answer(data).then((reply) => reply && current.postMessage(reply));
-        }
-      });
-      current.start();
-      window.postMessage({ [WINDOW_MESSAGE_TAG]: "connect" }, "*", [channel.port2]);
-    };
-    const onBridgeReady = (event: MessageEvent) => {
-      if (event.source === window && event.data?.[WINDOW_MESSAGE_TAG] === "bridge-ready" && !ready) open();
-    };
-    window.addEventListener("message", onBridgeReady);
-    open();
-  });
-  return connection;
-}
-
-async function call(method: keyof VaultApi, args: unknown[]): Promise<unknown> {
-  const { vault } = await connect();
-  try {
-    return await vault[method](...args);
-  } catch (error) {
-    if (error instanceof TurnkeyError) throw error;
-    // Thrown here, before anything was sent: arguments that cannot be cloned (functions, DOM nodes…).
-    throw new TurnkeyError(`${method}: arguments could not be sent to the vault (${(error as Error)?.message ?? error})`, "VALIDATION_ERROR");
-  }
-}
-
-/** Tells the bridge which stamper types this page holds, so that it knows where stamp requests go. */
-async function announceStampers(types: PageStamperType[]): Promise<void> {
-  const { port } = await connect();
-  port.postMessage({ channel: "stampers", types } satisfies StamperAnnouncement);
-}
+// Read before any page script runs: a page can shadow `window.origin`, not change its frame's origin.
+const opaqueOrigin = window.origin === "null";
+let client: Promise<PageClient> | undefined;
+const load = () => (client ??= import("./page-client.ts").then((m) => m.createPageClient(provider, opaqueOrigin)));
 
 for (const method of VAULT_METHODS) {
-  Object.defineProperty(provider, method, { value: (...args: unknown[]) => call(method, args), enumerable: true });
+  Object.defineProperty(provider, method, { value: (...args: unknown[]) => load().then((c) => c.call(method, args)), enumerable: true });
 }
-// The stampers stay in this page: only the types they stamp for are told to the bridge.
 Object.defineProperty(provider, "registerStamper", {
-  value: async (...args: unknown[]) => announceStampers(stampers.register(args)),
+  value: (...args: unknown[]) => load().then((c) => c.registerStamper(args)),
   enumerable: true,
 });
 Object.defineProperty(provider, "unregisterStamper", {
-  value: async (...args: unknown[]) => announceStampers(stampers.unregister(args)),
+  value: (...args: unknown[]) => load().then((c) => c.unregisterStamper(args)),
   enumerable: true,
 });
 const addListener = provider.addEventListener.bind(provider);
 Object.defineProperty(provider, "addEventListener", {
   value: (...args: Parameters<EventTarget["addEventListener"]>) => {
-    void connect(); // a page that only listens still needs the bridge up to hear events
+    void load().then((c) => c.listen()); // a page that only listens still needs the bridge up to hear events
     addListener(...args);
   },
 });
