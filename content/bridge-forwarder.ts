@@ -1,7 +1,7 @@
 /**
- * The content script's forwarding (isolated world), loaded on a frame's first page connection:
+ * The content script's forwarding (isolated world), started on a frame's first page connection:
  * bridge.iife.ts keeps only the handshake listener, so that pages that never use the vault do
- * not pay for comlink, the rpc guard or the stamp relay.
+ * not pay for setting up comlink, the rpc guard or the stamp relay.
  *
  * The page side is a comlink `expose` of a forwarder behind `guardEndpoint`, so only
  * allow-listed method calls with plain-data arguments get through; the background side is a
@@ -23,32 +23,9 @@ import { IDEMPOTENT_METHODS, PORT_NAMES, VAULT_METHODS, type Envelope, type Stam
 import { guardEndpoint } from "../shared/rpc-guard.ts";
 import { StampRelay } from "./stamp-relay.ts";
 
-installTurnkeyErrorHandler();
-
 /** A frame may hold a few page connections (a re-sent handshake, or junk from the page itself). */
 const MAX_PAGE_PORTS = 8;
-const pagePorts: MessagePort[] = [];
 type RemoteMethods = Record<VaultMethod, (...args: unknown[]) => Promise<unknown>>;
-let background: { port: chrome.runtime.Port; endpoint: PortEndpoint; methods: RemoteMethods } | undefined;
-const stamps = new StampRelay();
-
-function toPage(envelope: Envelope): void {
-  for (const port of pagePorts) port.postMessage(envelope);
-}
-
-function vault(): RemoteMethods {
-  if (!background || background.endpoint.closed) {
-    const port = chrome.runtime.connect({ name: PORT_NAMES.page });
-    const endpoint = portEndpoint(port);
-    endpoint.onEvent((event) => toPage({ channel: "event", event }));
-    port.onMessage.addListener((message: unknown) => stamps.fromBackground(message, (reply) => toBackground(port, reply)));
-    const remote = Comlink.wrap<VaultApi>(endpoint);
-    // comlink builds a Proxy (and a finalizer entry) on every property read: read each method once.
-    const methods = Object.fromEntries(VAULT_METHODS.map((method) => [method, remote[method]])) as unknown as RemoteMethods;
-    background = { port, endpoint, methods };
-  }
-  return background.methods;
-}
 
 /** A stamp reply goes back over the runtime port the request came on (a dead one drops it: its request died with it). */
 function toBackground(port: chrome.runtime.Port, reply: StampReply): void {
@@ -59,42 +36,70 @@ function toBackground(port: chrome.runtime.Port, reply: StampReply): void {
   }
 }
 
-/** A page's reply goes to the background's current port; a worker that restarted meanwhile ignores it. */
-function replyFromPage(reply: StampReply): void {
-  if (background && !background.endpoint.closed) toBackground(background.port, reply);
-}
+/**
+ * Starts this frame's forwarding; resolves the function that serves each page connection (the
+ * port of a `connect` handshake). Everything is set up here, on the first connection, and not
+ * when the module is evaluated at `document_start`.
+ */
+export function startForwarder(): (port: MessagePort) => void {
+  installTurnkeyErrorHandler();
+  const pagePorts: MessagePort[] = [];
+  let background: { port: chrome.runtime.Port; endpoint: PortEndpoint; methods: RemoteMethods } | undefined;
+  const stamps = new StampRelay();
 
-async function forward(method: VaultMethod, args: unknown[]): Promise<unknown> {
-  const call = () => vault()[method](...args);
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof TurnkeyError && error.code === "SERVICE_UNAVAILABLE" && IDEMPOTENT_METHODS.has(method)) return call();
-    throw error;
-  }
-}
+  const toPage = (envelope: Envelope) => {
+    for (const port of pagePorts) port.postMessage(envelope);
+  };
 
-const forwarder = Object.fromEntries(VAULT_METHODS.map((method) => [method, (...args: unknown[]) => forward(method, args)]));
+  const vault = (): RemoteMethods => {
+    if (!background || background.endpoint.closed) {
+      const port = chrome.runtime.connect({ name: PORT_NAMES.page });
+      const endpoint = portEndpoint(port);
+      endpoint.onEvent((event) => toPage({ channel: "event", event }));
+      port.onMessage.addListener((message: unknown) => stamps.fromBackground(message, (reply) => toBackground(port, reply)));
+      const remote = Comlink.wrap<VaultApi>(endpoint);
+      // comlink builds a Proxy (and a finalizer entry) on every property read: read each method once.
+      const methods = Object.fromEntries(VAULT_METHODS.map((method) => [method, remote[method]])) as unknown as RemoteMethods;
+      background = { port, endpoint, methods };
+    }
+    return background.methods;
+  };
 
-// Events sent while this frame had no live port (the worker restarted since) come this way; the
-// background only sends them to frames that connected, so listening from the first connection is enough.
-chrome.runtime.onMessage.addListener((message: unknown, sender: chrome.runtime.MessageSender) => {
-  if (sender.id !== chrome.runtime.id || sender.tab !== undefined) return;
-  const envelope = message as Envelope | null;
-  if (envelope?.channel === "event") toPage(envelope);
-});
+  /** A page's reply goes to the background's current port; a worker that restarted meanwhile ignores it. */
+  const replyFromPage = (reply: StampReply) => {
+    if (background && !background.endpoint.closed) toBackground(background.port, reply);
+  };
 
-/** Serves one page connection (the port of a `connect` handshake). */
-export function acceptPagePort(port: MessagePort): void {
-  // Each connection is served on its own, so a stray handshake cannot cut off the page script's.
-  pagePorts.push(port);
-  if (pagePorts.length > MAX_PAGE_PORTS) {
-    const evicted = pagePorts.shift()!;
-    stamps.forget(evicted);
-    evicted.close();
-  }
-  port.addEventListener("message", ({ data }) => stamps.fromPage(port, data, replyFromPage));
-  Comlink.expose(forwarder, guardEndpoint(port, VAULT_METHODS));
-  port.postMessage({ channel: "ready" });
-  vault(); // connect now, so that events reach a page that only listens
+  const forward = async (method: VaultMethod, args: unknown[]): Promise<unknown> => {
+    const call = () => vault()[method](...args);
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof TurnkeyError && error.code === "SERVICE_UNAVAILABLE" && IDEMPOTENT_METHODS.has(method)) return call();
+      throw error;
+    }
+  };
+  const forwarder = Object.fromEntries(VAULT_METHODS.map((method) => [method, (...args: unknown[]) => forward(method, args)]));
+
+  // Events sent while this frame had no live port (the worker restarted since) come this way; the
+  // background only sends them to frames that connected, so listening from the first connection is enough.
+  chrome.runtime.onMessage.addListener((message: unknown, sender: chrome.runtime.MessageSender) => {
+    if (sender.id !== chrome.runtime.id || sender.tab !== undefined) return;
+    const envelope = message as Envelope | null;
+    if (envelope?.channel === "event") toPage(envelope);
+  });
+
+  return (port) => {
+    // Each connection is served on its own, so a stray handshake cannot cut off the page script's.
+    pagePorts.push(port);
+    if (pagePorts.length > MAX_PAGE_PORTS) {
+      const evicted = pagePorts.shift()!;
+      stamps.forget(evicted);
+      evicted.close();
+    }
+    port.addEventListener("message", ({ data }) => stamps.fromPage(port, data, replyFromPage));
+    Comlink.expose(forwarder, guardEndpoint(port, VAULT_METHODS));
+    port.postMessage({ channel: "ready" });
+    vault(); // connect now, so that events reach a page that only listens
+  };
 }

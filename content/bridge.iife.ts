@@ -4,9 +4,9 @@
  *
  * It runs in every frame of every page, and almost none of them ever use the vault, so this is
  * only the handshake listener. The forwarding itself (comlink, the rpc guard, the stamp relay,
- * the runtime port) is in bridge-forwarder.ts, which the bundle keeps inside a function that runs
- * on the frame's first page connection: V8 compiles it lazily, so a page that never calls pays
- * for parsing it, not for compiling or running it.
+ * the runtime port) is set up by bridge-forwarder.ts on the frame's first page connection. V8
+ * compiles function bodies only when first called, so a page that never calls pays for
+ * pre-parsing that code, not for compiling or running it.
  *
  * Measured in every frame (bench/measure-page-load.ts), a `window.postMessage` cost more than all
  * the rest of this script, so it announces nothing at start: a page script that called before
@@ -17,14 +17,13 @@
  * such calls itself).
  */
 import { WINDOW_MESSAGE_TAG } from "../shared/protocol.ts";
-import type { acceptPagePort } from "./bridge-forwarder.ts";
+import { startForwarder } from "./bridge-forwarder.ts";
 
-let forwarder: Promise<typeof acceptPagePort> | undefined;
+let accept: ((port: MessagePort) => void) | undefined;
 
-if (window.origin !== "null") {
+if (origin !== "null") {
   window.addEventListener("message", (event) => {
     if (event.source !== window || event.data?.[WINDOW_MESSAGE_TAG] !== "connect" || event.ports.length !== 1) return;
-    const port = event.ports[0]!;
-    void (forwarder ??= import("./bridge-forwarder.ts").then((m) => m.acceptPagePort)).then((accept) => accept(port));
+    (accept ??= startForwarder())(event.ports[0]!);
   });
 }

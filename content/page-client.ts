@@ -1,7 +1,7 @@
 /**
- * The page script's client of the vault (main world), loaded on first use: page.iife.ts keeps
+ * The page script's client of the vault (main world), created on first use: page.iife.ts keeps
  * only the frozen `window.turnkeySession` stub, so that pages that never use the vault do not
- * pay for comlink, the error handler or the stamper registry.
+ * pay for setting up comlink, the error handler or the stamper registry.
  *
  * Each method is a comlink call over a `MessagePort` to the content script. Events from the
  * vault are dispatched on the provider. The one thing it keeps is the page's own stampers
@@ -15,6 +15,7 @@ import {
   VAULT_EVENT_TYPES,
   VAULT_METHODS,
   WINDOW_MESSAGE_TAG,
+  type PageStamperApi,
   type PageStamperType,
   type StamperAnnouncement,
   type VaultApi,
@@ -22,15 +23,8 @@ import {
 } from "../shared/protocol.ts";
 import { StamperRegistry } from "./stamper-registry.ts";
 
-installTurnkeyErrorHandler();
-
-/** The handshake is re-sent after 50 ms, 100 ms … at most every 2 s, until the bridge answers. */
-const HANDSHAKE_RETRY_FIRST_MS = 50;
-const HANDSHAKE_RETRY_MAX_MS = 2_000;
-
 /** The refusal in a frame whose origin is opaque (README, "Sandboxed frames"). */
-export const OPAQUE_ORIGIN_MESSAGE =
-  'This frame has an opaque origin (a sandboxed iframe without "allow-same-origin"): the vault keeps sessions per origin and cannot serve it';
+export const OPAQUE_ORIGIN_MESSAGE = "A sandboxed frame cannot use the vault";
 
 type RemoteMethods = Record<keyof VaultApi, (...args: unknown[]) => Promise<unknown>>;
 
@@ -46,11 +40,10 @@ interface Connection {
 }
 
 export interface PageClient {
-  call(method: keyof VaultApi, args: unknown[]): Promise<unknown>;
-  registerStamper(args: unknown[]): Promise<void>;
-  unregisterStamper(args: unknown[]): Promise<void>;
-  /** Connects so that events reach a page that only listens. */
-  listen(): void;
+  /** A vault method, or `registerStamper` / `unregisterStamper` (served here, in the page). */
+  call(method: keyof VaultApi | keyof PageStamperApi, args: unknown[]): Promise<unknown>;
+  /** Connects so that events reach a page that only listens (an opaque origin hears none). */
+  listen(): unknown;
 }
 
 /**
@@ -59,6 +52,7 @@ export interface PageClient {
  * refused here, and no port is opened.
  */
 export function createPageClient(provider: EventTarget, opaqueOrigin: boolean): PageClient {
+  installTurnkeyErrorHandler();
   const stampers = new StamperRegistry();
   let connection: Promise<Connection> | undefined;
 
@@ -72,12 +66,12 @@ export function createPageClient(provider: EventTarget, opaqueOrigin: boolean): 
    * handshake is re-sent, backing off, until the bridge answers. (The bridge announcing itself
    * instead would cost every frame of every page a `postMessage`.)
    */
-  function connect(): Promise<Connection> {
-    if (opaqueOrigin) return Promise.reject(new TurnkeyError(OPAQUE_ORIGIN_MESSAGE, "UNSUPPORTED_PLATFORM"));
+  async function connect(): Promise<Connection> {
+    if (opaqueOrigin) throw new TurnkeyError(OPAQUE_ORIGIN_MESSAGE, "UNSUPPORTED_PLATFORM");
     connection ??= new Promise((resolve) => {
       let port: MessagePort | undefined;
       let ready = false;
-      let retryMs = HANDSHAKE_RETRY_FIRST_MS;
+      let retryMs = 25;
       const open = () => {
         if (ready) return;
         port?.close();
@@ -95,8 +89,7 @@ export function createPageClient(provider: EventTarget, opaqueOrigin: boolean): 
         });
         current.start();
         window.postMessage({ [WINDOW_MESSAGE_TAG]: "connect" }, "*", [channel.port2]);
-        setTimeout(open, retryMs);
-        retryMs = Math.min(retryMs * 2, HANDSHAKE_RETRY_MAX_MS);
+        setTimeout(open, (retryMs *= 2)); // 50 ms, 100 ms, 200 ms …
       };
       open();
     });
@@ -111,18 +104,18 @@ export function createPageClient(provider: EventTarget, opaqueOrigin: boolean): 
 
   return {
     async call(method, args) {
+      // The stampers stay in this page: only the types they stamp for are told to the bridge.
+      if (method === "registerStamper") return announceStampers(stampers.register(args));
+      if (method === "unregisterStamper") return announceStampers(stampers.unregister(args));
       const { vault } = await connect();
       try {
         return await vault[method](...args);
       } catch (error) {
         if (error instanceof TurnkeyError) throw error;
         // Thrown here, before anything was sent: arguments that cannot be cloned (functions, DOM nodes…).
-        throw new TurnkeyError(`${method}: arguments could not be sent to the vault (${(error as Error)?.message ?? error})`, "VALIDATION_ERROR");
+        throw new TurnkeyError(`${method}: arguments cannot be cloned (${(error as Error)?.message ?? error})`, "VALIDATION_ERROR");
       }
     },
-    // The stampers stay in this page: only the types they stamp for are told to the bridge.
-    registerStamper: async (args) => announceStampers(stampers.register(args)),
-    unregisterStamper: async (args) => announceStampers(stampers.unregister(args)),
-    listen: () => void connect().catch(() => undefined),
+    listen: () => opaqueOrigin || void connect(),
   };
 }
