@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=bridge,refresh,…] [-- --no-build]`
+ * `npm run bench [-- --quick] [-- --only=bridge,refresh,…] [-- --no-build] [-- --soak]`
  *
  * Builds the extension (`npm run build`, output to bench/results/.build/vault/) and the bench-only bundles, starts the local Turnkey
  * stand-in and the bench page server, launches ONE headless Chromium with the vault (`dist/`)
@@ -20,6 +20,9 @@ import { bridge } from "./measure-bridge.ts";
 import { coldStart } from "./measure-cold-start.ts";
 import { coreRequest } from "./measure-core-request.ts";
 import { kitRefresh } from "./measure-kit-refresh.ts";
+import { pageLoad } from "./measure-page-load.ts";
+import { floors } from "./measure-floors.ts";
+import { soak } from "./measure-soak.ts";
 import { refresh } from "./measure-refresh.ts";
 import { scale } from "./measure-scale.ts";
 import { size } from "./measure-size.ts";
@@ -35,17 +38,21 @@ const BENCH_DIR = join(REPO_ROOT, "bench");
 const RESULTS_DIR = join(BENCH_DIR, "results");
 const BUILD_DIR = join(RESULTS_DIR, ".build");
 
-const MEASURES: Measure[] = [size, bridge, refresh, stamp, coldStart, scale, kitRefresh, coreRequest];
+const MEASURES: Measure[] = [size, bridge, refresh, stamp, coldStart, scale, kitRefresh, coreRequest, pageLoad, floors, soak];
+/** Run only when asked for (`--soak` or `--only=soak`), never with `--quick`: minutes long. */
+const ON_REQUEST = new Set(["soak"]);
 
 function parseArgs(argv: string[]) {
   const quick = argv.includes("--quick");
   const noBuild = argv.includes("--no-build");
+  const soak = argv.includes("--soak");
   const only = argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",").filter(Boolean);
-  const unknown = argv.filter((a) => a !== "--quick" && a !== "--no-build" && !a.startsWith("--only="));
+  const unknown = argv.filter((a) => a !== "--quick" && a !== "--no-build" && a !== "--soak" && !a.startsWith("--only="));
   if (unknown.length) throw new Error(`Unknown argument(s): ${unknown.join(" ")}. Use --quick, --no-build, --only=${MEASURES.map((m) => m.id).join(",")}`);
   const ids = new Set(MEASURES.map((m) => m.id));
   for (const id of only ?? []) if (!ids.has(id)) throw new Error(`--only: no measurement "${id}" (have ${[...ids].join(", ")})`);
-  return { quick, noBuild, only };
+  if (quick && (soak || only?.includes("soak"))) throw new Error("--quick runs no soak");
+  return { quick, noBuild, only, soak };
 }
 
 function git(args: string[]): string {
@@ -60,7 +67,7 @@ async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const started = Date.now();
   const log = (message: string) => console.log(message);
-  const measures = MEASURES.filter((m) => !args.only || args.only.includes(m.id));
+  const measures = MEASURES.filter((m) => (args.only ? args.only.includes(m.id) : !ON_REQUEST.has(m.id) || args.soak));
 
   const vaultDir = join(BUILD_DIR, "vault");
   if (args.noBuild) {

@@ -7,7 +7,7 @@
  */
 import type { Summary } from "./stats.ts";
 
-export type Unit = "ms" | "us" | "per_s" | "bytes" | "MB";
+export type Unit = "ms" | "us" | "per_s" | "bytes" | "MB" | "count";
 
 /** A figure measured once (bytes of a file) or summarised from samples. */
 export type Figure = { value: number } | Summary;
@@ -50,6 +50,8 @@ export function formatValue(value: number, unit: Unit): string {
       return value >= 1024 ? `${(value / 1024).toFixed(2)} KB (${Math.round(value).toLocaleString("en-US")} B)` : `${Math.round(value)} B`;
     case "MB":
       return `${value.toFixed(2)} MB`;
+    case "count":
+      return Math.round(value).toLocaleString("en-US");
   }
 }
 

@@ -1,111 +1,29 @@
 /**
- * The content script (isolated world): the bridge between the page script's `MessagePort`
- * and the background's `runtime.Port`.
+ * The content script (isolated world, `document_start`): the bridge between the page script's
+ * `MessagePort` and the background's `runtime.Port`.
  *
- * The page side is a comlink `expose` of a forwarder behind `guardEndpoint`, so only
- * allow-listed method calls with plain-data arguments get through; the background side is a
- * comlink `wrap` of a runtime port, opened when the page first uses the vault and reopened on
- * the next call after the worker restarted. Calls that change nothing are resent once if the
- * worker stopped under them; others fail with `SERVICE_UNAVAILABLE` rather than risk running twice.
- * Beside comlink, stamp requests from the background and the page's replies pass through
- * `StampRelay` (page stamping for `stampWith: "passkey" | "wallet"`).
+ * It runs in every frame of every page, and almost none of them ever use the vault, so this is
+ * only the handshake listener. The forwarding itself (comlink, the rpc guard, the stamp relay,
+ * the runtime port) is set up by bridge-forwarder.ts on the frame's first page connection. V8
+ * compiles function bodies only when first called, so a page that never calls pays for
+ * pre-parsing that code, not for compiling or running it.
  *
- * It runs in every page, so it calls `chrome.runtime` directly: webextension-polyfill would be
- * a third of its size for the two calls it makes (Firefox has `chrome.runtime` too).
+ * Measured in every frame (bench/measure-page-load.ts), a `window.postMessage` cost more than all
+ * the rest of this script, so it announces nothing at start: a page script that called before
+ * this ran re-sends its handshake until it is answered.
+ *
+ * A frame with an opaque origin (a sandboxed iframe) is never connected: the background holds
+ * sessions per origin and has none for it, so no runtime port is opened (the page script refuses
+ * such calls itself).
  */
-import * as Comlink from "comlink";
-import { portEndpoint, type PortEndpoint } from "../extension/port-endpoint.ts";
-import { installTurnkeyErrorHandler } from "../shared/comlink-errors.ts";
-import { TurnkeyError } from "../shared/errors.ts";
-import {
-  IDEMPOTENT_METHODS,
-  PORT_NAMES,
-  VAULT_METHODS,
-  WINDOW_MESSAGE_TAG,
-  type Envelope,
-  type StampReply,
-  type VaultApi,
-  type VaultMethod,
-} from "../shared/protocol.ts";
-import { eventForOrigin } from "../shared/event-origin.ts";
-import { guardEndpoint } from "../shared/rpc-guard.ts";
-import { StampRelay } from "./stamp-relay.ts";
+import { WINDOW_MESSAGE_TAG } from "../shared/protocol.ts";
+import { startForwarder } from "./bridge-forwarder.ts";
 
-installTurnkeyErrorHandler();
+let accept: ((port: MessagePort) => void) | undefined;
 
-/** A frame may hold a few page connections (a re-sent handshake, or junk from the page itself). */
-const MAX_PAGE_PORTS = 8;
-const pagePorts: MessagePort[] = [];
-type RemoteMethods = Record<VaultMethod, (...args: unknown[]) => Promise<unknown>>;
-let background: { port: chrome.runtime.Port; endpoint: PortEndpoint; methods: RemoteMethods } | undefined;
-const stamps = new StampRelay();
-
-function toPage(envelope: Envelope): void {
-  for (const port of pagePorts) port.postMessage(envelope);
+if (origin !== "null") {
+  window.addEventListener("message", (event) => {
+    if (event.source !== window || event.data?.[WINDOW_MESSAGE_TAG] !== "connect" || event.ports.length !== 1) return;
+    (accept ??= startForwarder())(event.ports[0]!);
+  });
 }
-
-function vault(): RemoteMethods {
-  if (!background || background.endpoint.closed) {
-    const port = chrome.runtime.connect({ name: PORT_NAMES.page });
-    const endpoint = portEndpoint(port);
-    endpoint.onEvent((event) => toPage({ channel: "event", event }));
-    port.onMessage.addListener((message: unknown) => stamps.fromBackground(message, (reply) => toBackground(port, reply)));
-    const remote = Comlink.wrap<VaultApi>(endpoint);
-    // comlink builds a Proxy (and a finalizer entry) on every property read: read each method once.
-    const methods = Object.fromEntries(VAULT_METHODS.map((method) => [method, remote[method]])) as unknown as RemoteMethods;
-    background = { port, endpoint, methods };
-  }
-  return background.methods;
-}
-
-/** A stamp reply goes back over the runtime port the request came on (a dead one drops it: its request died with it). */
-function toBackground(port: chrome.runtime.Port, reply: StampReply): void {
-  try {
-    port.postMessage(reply);
-  } catch {
-    // the worker stopped: the refresh that asked is gone
-  }
-}
-
-/** A page's reply goes to the background's current port; a worker that restarted meanwhile ignores it. */
-function replyFromPage(reply: StampReply): void {
-  if (background && !background.endpoint.closed) toBackground(background.port, reply);
-}
-
-async function forward(method: VaultMethod, args: unknown[]): Promise<unknown> {
-  const call = () => vault()[method](...args);
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof TurnkeyError && error.code === "SERVICE_UNAVAILABLE" && IDEMPOTENT_METHODS.has(method)) return call();
-    throw error;
-  }
-}
-
-const forwarder = Object.fromEntries(VAULT_METHODS.map((method) => [method, (...args: unknown[]) => forward(method, args)]));
-
-window.addEventListener("message", (event) => {
-  if (event.source !== window || event.data?.[WINDOW_MESSAGE_TAG] !== "connect" || event.ports.length !== 1) return;
-  const port = event.ports[0]!;
-  // Each connection is served on its own, so a stray handshake cannot cut off the page script's.
-  pagePorts.push(port);
-  if (pagePorts.length > MAX_PAGE_PORTS) {
-    const evicted = pagePorts.shift()!;
-    stamps.forget(evicted);
-    evicted.close();
-  }
-  port.addEventListener("message", ({ data }) => stamps.fromPage(port, data, replyFromPage));
-  Comlink.expose(forwarder, guardEndpoint(port, VAULT_METHODS));
-  port.postMessage({ channel: "ready" });
-  vault(); // connect now, so that events reach a page that only listens
-});
-
-// Events sent while this frame had no live port (the worker restarted since) come this way.
-// Each names its origin: this frame may have navigated to another site since it was remembered.
-chrome.runtime.onMessage.addListener((message: unknown, sender: chrome.runtime.MessageSender) => {
-  if (sender.id !== chrome.runtime.id || sender.tab !== undefined) return;
-  const event = eventForOrigin(message, location.origin);
-  if (event !== undefined) toPage({ channel: "event", event });
-});
-
-window.postMessage({ [WINDOW_MESSAGE_TAG]: "bridge-ready" }, "*");

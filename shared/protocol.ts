@@ -217,7 +217,7 @@ export const PORT_NAMES = {
 
 /** Marks the page script's and content script's `window.postMessage` handshake. */
 export const WINDOW_MESSAGE_TAG = "turnkey-session-vault";
-export type WindowHandshake = { [WINDOW_MESSAGE_TAG]: "connect" | "bridge-ready" };
+export type WindowHandshake = { [WINDOW_MESSAGE_TAG]: "connect" };
 
 /** Vault settings, kept by the background and edited in the popup (docs/api.md#settings). */
 export interface VaultSettings {

@@ -1,0 +1,136 @@
+/**
+ * 2b. The vault beside its floor: the same work done bare, in the same browser and run.
+ *
+ * Refresh: the vault's `refreshSession()` from a page (timed in the page), against
+ * `benchFloor.refresh()` evaluated in the echo extension's worker (timed there): a new P-256 key
+ * pair, a `stamp_login` for it signed with a cached non-extractable WebCrypto key, `fetch` to the
+ * same stand-in, the JSON parsed, one `chrome.storage.local` write. What the vault adds is the
+ * bridge hops, validation, encryption at rest, single-flight, and the events.
+ *
+ * Stamp: the vault's `stamp(payload)` from a page against the echo extension's "sign" from the
+ * same page: one raw bridge round trip plus one WebCrypto ECDSA sign in its worker.
+ *
+ * Interleaved call by call (refresh) or batch by batch (stamp), alternating which side goes first.
+ */
+import type { Page } from "@playwright/test";
+import { login } from "../e2e/support/vault-calls.ts";
+import { stampLoginBody } from "./measure-stamp.ts";
+import { roundRatios, summarize } from "./stats.ts";
+import type { BenchContext, Measure, MeasureResult } from "./support/context.ts";
+import { openBenchPage, type BenchWindow } from "./support/pages.ts";
+
+interface FloorGlobal {
+  benchFloor: {
+    setup(baseUrl: string): Promise<string>;
+    configure(organizationId: string): void;
+    refresh(): Promise<{ ms: number; session: string }>;
+  };
+}
+
+function vaultRefresh(page: Page): Promise<{ ms: number; session: string }> {
+  return page.evaluate(async () => {
+    const t0 = performance.now();
+    const { session } = (await (window as unknown as BenchWindow).turnkeySession.refreshSession!()) as { session: string };
+    return { ms: performance.now() - t0, session };
+  });
+}
+
+/** `n` sequential stamps from the page; resolves each one's milliseconds. */
+function stamps(page: Page, side: "vault" | "floor", n: number, payload: string): Promise<number[]> {
+  return page.evaluate(
+    async ([side, n, payload]) => {
+      const w = window as unknown as BenchWindow;
+      const once = side === "vault" ? () => w.turnkeySession.stamp!(payload) : () => w.benchEcho.call("sign", payload);
+      const times: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        await once();
+        times.push(performance.now() - t0);
+      }
+      return times;
+    },
+    [side, n, payload] as const,
+  );
+}
+
+export const floors: Measure = {
+  id: "floor",
+  title: "2b. Beside the floor (the same work done bare)",
+  async run(ctx: BenchContext): Promise<MeasureResult> {
+    const count = ctx.quick ? 10 : 120;
+    const warmup = ctx.quick ? 2 : 5;
+    const stampRounds = ctx.quick ? 4 : 20;
+    const perRound = ctx.quick ? 10 : 50;
+    const page = await openBenchPage(ctx);
+    try {
+      await login(page, ctx.standin);
+      const echo = await ctx.browser.echo.worker();
+      const publicKey = await echo.evaluate((url) => (self as unknown as FloorGlobal).benchFloor.setup(url), ctx.standin.url);
+      const { organizationId } = ctx.standin.mint({ publicKey });
+      await echo.evaluate((org) => (self as unknown as FloorGlobal).benchFloor.configure(org), organizationId);
+      const floorRefresh = async () => (await ctx.browser.echo.worker()).evaluate(() => (self as unknown as FloorGlobal).benchFloor.refresh());
+
+      const before = ctx.standin.requests({ path: "/public/v1/submit/stamp_login" }).length;
+      for (let i = 0; i < warmup; i++) {
+        await vaultRefresh(page);
+        await floorRefresh();
+      }
+      const refresh = { vault: [] as number[][], floor: [] as number[][] };
+      const sessions = new Set<string>();
+      for (let i = 0; i < count; i++) {
+        for (const side of i % 2 === 0 ? (["vault", "floor"] as const) : (["floor", "vault"] as const)) {
+          const { ms, session } = side === "vault" ? await vaultRefresh(page) : await floorRefresh();
+          refresh[side].push([ms]);
+          sessions.add(session);
+        }
+      }
+      const calls = ctx.standin.requests({ path: "/public/v1/submit/stamp_login" }).slice(before);
+      const failed = calls.filter((c) => c.status !== 200).length;
+      if (calls.length !== 2 * (count + warmup) || failed > 0 || sessions.size !== 2 * count) {
+        throw new Error(`expected ${2 * (count + warmup)} successful stamp_login calls and ${2 * count} sessions, saw ${calls.length} (${failed} failed) and ${sessions.size}`);
+      }
+
+      const payload = stampLoginBody();
+      await stamps(page, "vault", perRound, payload);
+      await stamps(page, "floor", perRound, payload);
+      const stamp = { vault: [] as number[][], floor: [] as number[][] };
+      for (let r = 0; r < stampRounds; r++) {
+        for (const side of r % 2 === 0 ? (["vault", "floor"] as const) : (["floor", "vault"] as const)) stamp[side].push(await stamps(page, side, perRound, payload));
+      }
+
+      const group = this.title;
+      const refreshVault = summarize(refresh.vault.flat());
+      const refreshFloor = summarize(refresh.floor.flat());
+      const stampVault = summarize(stamp.vault.flat());
+      const stampFloor = summarize(stamp.floor.flat());
+      return {
+        rows: [
+          {
+            group,
+            name: "refreshSession() from the page",
+            unit: "ms",
+            vault: refreshVault,
+            baseline: { label: "bare in a worker: key pair, WebCrypto stamp, fetch, parse, one write", figure: refreshFloor },
+            ratio: refreshVault.median / refreshFloor.median,
+            ratioSpread: roundRatios(refresh.vault, refresh.floor),
+            target: { text: "≤ 1.15× floor", met: refreshVault.median / refreshFloor.median <= 1.15 },
+            note: `${count} each after ${warmup} warm-up each, alternating; all ${calls.length} stamp_login answered 200 by the stand-in. The floor is timed in its worker (its clock: 100 µs), the vault in the page.`,
+          },
+          {
+            group,
+            name: "stamp() from the page, sequential",
+            unit: "ms",
+            vault: stampVault,
+            baseline: { label: "raw bridge round trip + one WebCrypto sign", figure: stampFloor },
+            ratio: stampVault.median / stampFloor.median,
+            ratioSpread: roundRatios(stamp.vault, stamp.floor),
+            target: { text: "≤ 1.15× floor", met: stampVault.median / stampFloor.median <= 1.15 },
+            note: `${stampRounds} interleaved rounds of ${perRound} stamps each`,
+          },
+        ],
+      };
+    } finally {
+      await page.close();
+    }
+  },
+};
