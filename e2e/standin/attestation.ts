@@ -19,13 +19,16 @@ import { ApiError, badRequestBody, GrpcCode } from "./errors.ts";
 const FLAG_USER_PRESENT = 0x01;
 const FLAG_ATTESTED_CREDENTIAL = 0x40;
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
+/** Attestation objects nest 3 deep (object → attStmt → x5c); more is hostile input. */
+const MAX_CBOR_DEPTH = 8;
 
 const refused = (reason: string) => badRequestBody(`authenticators: ${reason}`);
 
 type Cbor = number | bigint | Uint8Array | string | Cbor[] | Map<Cbor, Cbor> | boolean | null | undefined;
 
 /** Decodes one CBOR item (the subset WebAuthn uses: no tags, no indefinite lengths, no floats). */
-function decodeCbor(bytes: Uint8Array, at = 0): { value: Cbor; end: number } {
+function decodeCbor(bytes: Uint8Array, at = 0, depth = 0): { value: Cbor; end: number } {
+  if (depth > MAX_CBOR_DEPTH) throw refused("CBOR nested too deeply");
   const need = (n: number) => {
     if (at + n > bytes.length) throw refused("truncated CBOR");
   };
@@ -50,20 +53,25 @@ function decodeCbor(bytes: Uint8Array, at = 0): { value: Cbor; end: number } {
     case 3: {
       need(length);
       const slice = bytes.subarray(at, at + length);
-      return { value: major === 2 ? slice : new TextDecoder("utf-8", { fatal: true }).decode(slice), end: at + length };
+      if (major === 2) return { value: slice, end: at + length };
+      try {
+        return { value: new TextDecoder("utf-8", { fatal: true }).decode(slice), end: at + length };
+      } catch {
+        throw refused("CBOR text is not UTF-8");
+      }
     }
     case 4:
     case 5: {
       const items: Cbor[] = [];
       const map = new Map<Cbor, Cbor>();
       for (let i = 0; i < length; i++) {
-        const key = decodeCbor(bytes, at);
+        const key = decodeCbor(bytes, at, depth + 1);
         at = key.end;
         if (major === 4) {
           items.push(key.value);
           continue;
         }
-        const value = decodeCbor(bytes, at);
+        const value = decodeCbor(bytes, at, depth + 1);
         at = value.end;
         map.set(key.value, value.value);
       }
@@ -138,7 +146,13 @@ export function parseAttestation(authenticator: Record<string, unknown>): { cred
   if (fmt === "packed" && attStmt instanceof Map && !attStmt.has("x5c")) {
     const signature = attStmt.get("sig");
     const signed = new Uint8Array([...authData, ...sha256(clientDataBytes)]);
-    if (attStmt.get("alg") !== -7 || !(signature instanceof Uint8Array) || !p256.verify(signature, signed, publicKey, { format: "der", lowS: false })) {
+    let valid = false;
+    try {
+      valid = attStmt.get("alg") === -7 && signature instanceof Uint8Array && p256.verify(signature, signed, publicKey, { format: "der", lowS: false });
+    } catch {
+      // a malformed DER signature is a bad signature
+    }
+    if (!valid) {
       throw refused("packed self-attestation signature does not verify");
     }
   } else if (fmt !== "none") {

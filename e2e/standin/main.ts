@@ -1,8 +1,8 @@
 /**
  * Runs the Turnkey stand-in from the command line: `npx tsx e2e/standin/main.ts`.
  *
- * Listens on 127.0.0.1:$STANDIN_PORT (default 8787; 0 picks a free port), prints its URL and
- * notarizer public key, and stops cleanly on SIGINT or SIGTERM.
+ * Listens on 127.0.0.1:$STANDIN_PORT (default 8787; 0 picks a free port), prints its URL, its
+ * auth proxy URL and its notarizer and OTP signer public keys, and stops cleanly on SIGINT or SIGTERM.
  */
 import { startStandin } from "./server.ts";
 
@@ -21,6 +21,8 @@ function portFromEnv(value: string | undefined): number {
 const standin = await startStandin({ port: portFromEnv(process.env.STANDIN_PORT) });
 console.log(`Turnkey stand-in listening on ${standin.url}`);
 console.log(`Notarizer public key: ${standin.notarizerPublicKey}`);
+console.log(`Auth proxy: ${standin.authProxyUrl} (configurations: POST /__standin/auth-proxy-configs)`);
+console.log(`OTP signer public key: ${standin.otpSignerPublicKey}`);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {

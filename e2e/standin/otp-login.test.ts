@@ -145,10 +145,9 @@ describe("initOtp → verifyOtp → loginWithOtp", () => {
     const verificationToken = await verifiedToken(app);
 
     await expectTurnkeyError(loginWithOtp(app, verificationToken, other.subOrganizationId), UNAUTHENTICATED, "verification token is not valid for organization");
-    const stranger = dapp();
-    const { organizationId: parentOrganizationId } = stranger;
-    const lonely = { ...stranger, email: "nobody@example.com" };
-    await expectTurnkeyError(loginWithOtp(lonely, await verifiedToken(lonely), parentOrganizationId), 5, "no user found with the verified contact");
+    // A code sent to an address no user of the dApp has verifies, but logs no one in.
+    const lonely = { ...dapp(), email: "nobody@example.com" };
+    await expectTurnkeyError(loginWithOtp(lonely, await verifiedToken(lonely)), 5, "no user found with the verified contact");
   });
 
   it("makes core's verifyOtp refuse the bundle when it checks Turnkey's production key, as core 2.8.1 does", async () => {

@@ -5,12 +5,16 @@
  * The credential belongs to a sub-organization's user; the session is that user's.
  */
 import { StamperType } from "@turnkey/core";
+import type { parseSession as ParseSession } from "@turnkey/core/dist/utils.js";
+// @ts-expect-error -- core ships no .d.mts; typed by the import above.
+import { parseSession as parseSessionUntyped } from "@turnkey/core/dist/utils.mjs";
 import { WalletStamper } from "@turnkey/wallet-stamper";
 import { WebauthnStamper } from "@turnkey/webauthn-stamper";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type Standin, startStandin } from "./server.ts";
 import { apiKeyStamper, coreHttpClient, ethereumWallet, expectTurnkeyError, jwtClaims, newKeyPair, softwarePasskey } from "./testing.ts";
 
+const parseSession = parseSessionUntyped as typeof ParseSession;
 const ORIGIN = "http://localhost:5173";
 const STAMP_LOGIN = "/public/v1/submit/stamp_login";
 const UNAUTHENTICATED = 16;
@@ -93,6 +97,27 @@ describe("passkey login at the parent organization", () => {
       "challenge is not hex(sha256(body))",
     );
     expect(standin.apiKeys(userId)).toEqual([]);
+  });
+});
+
+describe("after a login", () => {
+  it("serves core's refreshSession stamp_login: the active session's organization, signed by its key", async () => {
+    const { parentOrganizationId, organizationId, userId } = dappWithUser();
+    const wallet = ethereumWallet();
+    standin.registerCredential({ type: "wallet", userId, publicKey: wallet.publicKey });
+    const sessionKey = newKeyPair();
+    const walletClient = coreHttpClient(standin, { organizationId: parentOrganizationId, walletStamper: new WalletStamper(wallet.wallet) });
+    const { session } = await coreLogin(walletClient, parentOrganizationId, StamperType.Wallet, sessionKey.publicKey);
+    // Core reads the organization from its storage manager's active session (sdk-client-base.mjs, stampLogin).
+    const storageManager = { getActiveSession: async () => parseSession(session) };
+    const client = coreHttpClient(standin, { organizationId: parentOrganizationId, apiKeyStamper: apiKeyStamper(sessionKey), storageManager });
+    const next = newKeyPair();
+
+    const refreshed = (await client.stampLogin({ publicKey: next.publicKey, expirationSeconds: "3600", invalidateExisting: true })) as { session: string };
+
+    expect(jwtClaims(refreshed.session)).toMatchObject({ public_key: next.publicKey, user_id: userId, organization_id: organizationId });
+    expect(JSON.parse(standin.requests({ path: STAMP_LOGIN }).at(-1)!.rawBody)).toMatchObject({ organizationId, generateAppProofs: false });
+    expect(standin.apiKeys(userId).map((k) => [k.publicKey, k.invalidated])).toEqual([[sessionKey.publicKey, true], [next.publicKey, false]]);
   });
 });
 

@@ -42,9 +42,9 @@ import {
   routeNotFound,
 } from "./errors.ts";
 import { ATTESTED_STAMP_HEADER, decodeAttestedStamp, verifyAttestedSignature } from "./attested-stamp.ts";
+import type { AuthProxyConfigs } from "./auth-proxy-configs.ts";
 import type { Fault } from "./faults.ts";
 import type { OtpStore } from "./otp.ts";
-import type { AuthProxyConfigs } from "./auth-proxy-configs.ts";
 import type { VerificationClaims, VerificationTokens } from "./verification-tokens.ts";
 import { getUser, listWalletAccounts, listWallets } from "./queries.ts";
 import type { WalletStore } from "./wallets.ts";
@@ -116,8 +116,11 @@ const ENDPOINTS: Record<string, Endpoint> = {
   "/public/v1/query/list_wallet_accounts": listWalletAccounts,
 };
 
-/** Where a passkey or wallet of a sub-organization's user may sign for the parent organization. */
-const PARENT_LOGIN_PATHS = new Set(["/public/v1/submit/stamp_login"]);
+/**
+ * Login activities: where a sub-organization user's passkey or wallet may sign for the parent
+ * organization, and the only requests an attested stamp authenticates.
+ */
+const LOGIN_PATHS = new Set(["/public/v1/submit/stamp_login"]);
 
 /**
  * Answers one API request.
@@ -186,7 +189,7 @@ function authenticatePasskey(state: ApiState, request: ApiRequest, header: strin
 /** An OTP login's stamp: the verification token's key signed the body, and the token names the user. */
 function authenticateAttested(state: ApiState, request: ApiRequest, header: string): Caller & { stamp: VerifiedStamp } {
   const stamp = decodeAttestedStamp(header);
-  if (!PARENT_LOGIN_PATHS.has(request.path)) throw attestedStampNotAccepted();
+  if (!LOGIN_PATHS.has(request.path)) throw attestedStampNotAccepted();
   verifyAttestedSignature(stamp, request.rawBody);
   const verificationToken = state.verificationTokens.verify(stamp.verificationToken, request.now);
   if (verificationToken.public_key !== stamp.publicKey) throw attestedKeyMismatch();
@@ -205,7 +208,7 @@ function authenticateAttested(state: ApiState, request: ApiRequest, header: stri
 /** Whether a credential of `user` may sign a request to `path` for `organization`. */
 function reaches({ directory }: ApiState, request: ApiRequest, organization: Organization, user: User): boolean {
   if (user.organizationId === organization.id) return true;
-  return PARENT_LOGIN_PATHS.has(request.path) && directory.organization(user.organizationId)?.parentOrganizationId === organization.id;
+  return LOGIN_PATHS.has(request.path) && directory.organization(user.organizationId)?.parentOrganizationId === organization.id;
 }
 
 /** The body's organization, which the stamp's key must belong to. */

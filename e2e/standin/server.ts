@@ -217,6 +217,9 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
       response.destroy();
     });
   });
+  // Node's 5 s idle timeout races a client in the same process that reuses the socket right after a
+  // long synchronous stretch (ECONNRESET); close() ends idle connections itself.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port ?? 0, host, () => {

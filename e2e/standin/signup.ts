@@ -9,7 +9,8 @@
  * secp256k1 keys as wallet keys (a wallet's login key), and passkeys from their WebAuthn
  * attestations (attestation.ts). A `verificationToken` must verify the email or phone number
  * given and come with a client signature over exactly this signup (client-signature.ts). A
- * `wallet` gets Ethereum accounts. OAuth providers and other curves are not served.
+ * `wallet` gets Ethereum accounts. A user with no credential and no verified contact is refused.
+ * OAuth providers and other curves are not served.
  */
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import type { AuthProxyConfig } from "./auth-proxy-configs.ts";
@@ -31,8 +32,9 @@ function isSecp256k1PublicKey(hex: string): boolean {
   }
 }
 
+/** A list the body must carry, empty if unused (`ProxyTSignupV2Body`: "should be an empty array"). */
 function array(body: Record<string, unknown>, field: string): Record<string, unknown>[] {
-  const value = body[field] ?? [];
+  const value = body[field];
   if (!Array.isArray(value) || !value.every((item) => typeof item === "object" && item !== null && !Array.isArray(item))) {
     throw badRequestBody(`${field} must be an array of objects`);
   }
@@ -54,6 +56,10 @@ export function signUp(state: ApiState, config: AuthProxyConfig, body: Record<st
   const authenticators = array(body, "authenticators");
   const oauthProviders = array(body, "oauthProviders");
   if (oauthProviders.length > 0) throw unimplemented("OAuth providers");
+  // A root user must be able to log in somehow (stand-in rule): a credential, or a verified contact.
+  if (apiKeys.length === 0 && authenticators.length === 0 && body.verificationToken === undefined) {
+    throw badRequestBody("a signup needs an API key, an authenticator or a verification token");
+  }
 
   // Check every credential before creating anything: a refused signup leaves nothing behind.
   const keys = apiKeys.map((key) => {

@@ -54,6 +54,8 @@ export function coreHttpClient(
     attestedStamper?: Stamper;
     authProxyUrl?: string;
     authProxyConfigId?: string;
+    /** Where core reads the active session's organization from; only `getActiveSession` is used here. */
+    storageManager?: { getActiveSession(): Promise<unknown> };
   },
 ): CoreHttpClient {
   return new TurnkeySDKClientBase({ apiBaseUrl: standin.url, activityPoller: { intervalMs: 10, numRetries: 3 }, ...config });
