@@ -4,13 +4,13 @@
  * name a document that lives outside the repository (the notes the project was started from).
  * Anchors are GitHub's: a heading lowercased, punctuation dropped, spaces turned into `-`.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, posix, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const SKIPPED_DIRS = new Set(["node_modules", ".git", "test-results", "playwright-report", "bench/results", "e2e/artifacts"]);
 const SCANNED = /\.(md|ts|tsx|js|mjs|html|css|sh|dot)$/;
 /** Documents outside the repository, spelled in pieces so that this file does not name them itself. */
 const OUTSIDE = [
@@ -118,17 +118,10 @@ export function findProblems(files: ReadonlyMap<string, string>, exists: (path: 
   return problems;
 }
 
-function repositoryFiles(dir = ""): string[] {
-  const files: string[] = [];
-  for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
-    const path = dir === "" ? entry.name : `${dir}/${entry.name}`;
-    if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(path) && !SKIPPED_DIRS.has(entry.name) && !/^dist/.test(entry.name)) files.push(...repositoryFiles(path));
-    } else if (SCANNED.test(entry.name)) {
-      files.push(path);
-    }
-  }
-  return files;
+/** The repository's own files: tracked or new, never what `.gitignore` names (builds, reports). */
+function repositoryFiles(): string[] {
+  const listed = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { cwd: ROOT, encoding: "utf8" });
+  return listed.split("\0").filter((path) => SCANNED.test(path) && existsSync(join(ROOT, path)));
 }
 
 const existsInRepository = (path: string) => {
