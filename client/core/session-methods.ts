@@ -60,7 +60,7 @@ export function vaultSessionMethods({ vault, cache, defaultStampWith }: SessionM
         ...(params.invalidateExisitng !== undefined && { invalidateExisting: params.invalidateExisitng }),
         ...(stampWith !== undefined && { stampWith: stampWith as StampWith }),
       };
-      return cache.change(() => vault.refreshSession(forVault));
+      return cache.refresh(() => vault.refreshSession(forVault));
     });
 
   return {
