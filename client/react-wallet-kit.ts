@@ -15,7 +15,10 @@
  *   marked `SESSION_VAULT_RESYNC`: the adapter answers with the vault's session, no `stamp_login`;
  * - `sessionCleared`, `sessionExpired` → the kit's `logout({ sessionKey })` when it is the
  *   session the kit shows, else its `clearSession({ sessionKey })` (the adapter resolves both for
- *   a session that is already gone).
+ *   a session that is already gone);
+ * - `activeSessionChanged` (`setActiveSession` in this tab or another) → the kit shows the new
+ *   active session (a resync as above), and re-reads its user and wallets when the user changed,
+ *   as the kit's own `setActiveSession` does.
  *
  * Events of the kit's own refreshes are skipped (it re-reads by itself), and a warn timer that
  * outlived its session resyncs instead of refreshing again (`./kit-refresh-watch.ts`). Without
@@ -38,7 +41,7 @@ import { usesSessionVault } from "./turnkey-core.ts";
 import type { Session, SessionVaultEventDetails } from "./types.ts";
 
 type Kit = ReturnType<typeof useTurnkey>;
-type SyncedEvent = "sessionRefreshed" | "sessionStored" | "sessionCleared" | "sessionExpired";
+type SyncedEvent = "sessionRefreshed" | "sessionStored" | "sessionCleared" | "sessionExpired" | "activeSessionChanged";
 
 // Only pages with a vault: elsewhere the class stays exactly as it is.
 if (typeof window !== "undefined" && "turnkeySession" in window) noteClients(TurnkeyClient);
@@ -55,7 +58,8 @@ const sameSession = (a: Session | undefined, b: Session | undefined) => !!a && !
 
 /**
  * Keeps `useTurnkey()`'s `session`, `allSessions` and session timers in step with the vault's
- * `sessionRefreshed`, `sessionStored`, `sessionCleared` and `sessionExpired` events. Call it once,
+ * `sessionRefreshed`, `sessionStored`, `sessionCleared`, `sessionExpired` and
+ * `activeSessionChanged` events. Call it once,
  * in a component inside `<TurnkeyProvider>` that stays mounted.
  */
 export function useSessionVaultSync(): void {
@@ -97,11 +101,26 @@ export function useSessionVaultSync(): void {
       else await kit.clearSession({ sessionKey });
     };
 
+    /** The kit shows the session that is now active (its own `setActiveSession` keeps showing the old one). */
+    const switched = async ({ sessionKey }: { sessionKey: string }) => {
+      const kit = latest.current;
+      const session = await kit.getSession({ sessionKey });
+      // Cleared or switched again since: the later event brings the kit in step.
+      if (!session || (await kit.getActiveSessionKey()) !== sessionKey) return;
+      const shown = kit.session;
+      if (!sameSession(shown as Session | undefined, session as Session)) await kit.refreshSession(resyncParams(sessionKey));
+      if (kit.user && kit.user.userId !== session.userId) {
+        await latest.current.refreshUser();
+        await latest.current.refreshWallets();
+      }
+    };
+
     const handlers: { [T in SyncedEvent]: (detail: SessionVaultEventDetails[T]) => Promise<void> } = {
       sessionRefreshed: resync,
       sessionStored: resync,
       sessionCleared: forget,
       sessionExpired: forget,
+      activeSessionChanged: switched,
     };
     const listeners = (Object.keys(handlers) as SyncedEvent[]).map((type) => {
       const listener = (event: CustomEvent) => queue(() => handlers[type](event.detail));
