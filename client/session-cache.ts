@@ -37,9 +37,10 @@ export class ActiveSessionCache {
       this.invalidate();
       this.lastWrite = { type: "sessionStored", ...detail };
     });
-    // A refresh replaces one session; it changes neither the active key nor the list of keys.
+    // A refresh replaces one session; it changes neither the others nor the active key or the keys.
     vault.addEventListener("sessionRefreshed", ({ detail }) => {
-      this.dropSessions();
+      this.sessions.delete(detail.sessionKey);
+      this.sessions.delete(undefined);
       this.lastWrite = { type: "sessionRefreshed", ...detail };
     });
     for (const type of ["sessionExpired", "sessionCleared", "activeSessionChanged"] as const) vault.addEventListener(type, () => this.invalidate());
@@ -117,16 +118,18 @@ export class ActiveSessionCache {
   }
 
   /**
-   * `refreshSession`: drops the sessions kept (not the active key or the keys, which a refresh
-   * does not change), then keeps the refreshed session if its event is the latest one.
+   * `refreshSession`: keeps the refreshed session if its own event is the latest one (that event
+   * already dropped what was kept of it; the rest a refresh does not change), else drops every
+   * session kept.
    */
   async refresh(write: () => Promise<RefreshSessionResult>): Promise<RefreshSessionResult> {
-    this.dropSessions();
+    this.lastWrite = undefined;
     try {
       const result = await write();
-      const written = this.lastWrite;
-      this.dropSessions();
+      // Set by the event listeners while `write` ran (TypeScript cannot see that).
+      const written = this.lastWrite as Written | undefined;
       if (written?.type === "sessionRefreshed" && written.session.token === result.session) this.keep(written, false);
+      else this.dropSessions();
       return result;
     } catch (error) {
       this.dropSessions();

@@ -183,6 +183,25 @@ describe("installed", () => {
     expect(vault.calls.filter((c) => c.method === "refreshSession")[1]!.args[0]).toEqual({ stampWith: "passkey" }); // core's default stamper
   });
 
+  test("a refresh costs one vault call: the kit's re-reads after it (active key, session, all sessions) are answered from memory", async () => {
+    const client = await installedClient();
+    await logIn(client, "a");
+    await logIn(client, "b");
+    await client.getAllSessions();
+    await client.getActiveSessionKey();
+    vault.calls.length = 0;
+    // What react-wallet-kit's refreshSession does: the active key, core's refresh, then its re-reads.
+    await client.getActiveSessionKey();
+    const result = await client.refreshSession({ sessionKey: "b" });
+    const session = await client.getSession({ sessionKey: "b" });
+    const all = await client.getAllSessions();
+    expect(session?.token).toBe(result!.session);
+    expect(all?.b?.token).toBe(result!.session);
+    expect(all?.a?.token).toBe(vault.sessions.get("a")!.token);
+    expect((await client.getSession())?.token).toBe(result!.session); // b is the active session
+    expect(vault.calls.map((c) => c.method)).toEqual(["refreshSession"]);
+  });
+
   test("SESSION_VAULT_RESYNC answers with the session the vault holds, without a stamp_login", async () => {
     const client = await installedClient();
     await logIn(client);
