@@ -20,8 +20,10 @@
  *   active session (a resync as above), and re-reads its user and wallets when the user changed,
  *   as the kit's own `setActiveSession` does.
  *
- * Events of the kit's own refreshes are skipped (it re-reads by itself), and a warn timer that
- * outlived its session resyncs instead of refreshing again (`./kit-refresh-watch.ts`). Without
+ * Events of the kit's own refreshes are skipped (it re-reads by itself), a warn timer that
+ * outlived its session resyncs instead of refreshing again (`./kit-refresh-watch.ts`), and an
+ * expire timer that runs before the event of the vault's renewal clears and logs out nothing: the
+ * kit is resynced instead (`./kit-expiry-guard.ts`). Without
  * the vault, or when the kit's client does not keep its sessions in it, the hook does nothing.
  *
  * @example
@@ -36,6 +38,7 @@ import { TurnkeyClient } from "@turnkey/core";
 import { useTurnkey } from "@turnkey/react-wallet-kit";
 import { useEffect, useRef } from "react";
 import { getSessionVault } from "./index.ts";
+import { guardKitExpiry } from "./kit-expiry-guard.ts";
 import { clientOf, noteClients, resyncParams, watchKitRefreshes } from "./kit-refresh-watch.ts";
 import { usesSessionVault } from "./turnkey-core.ts";
 import type { Session, SessionVaultEventDetails } from "./types.ts";
@@ -115,6 +118,18 @@ export function useSessionVaultSync(): void {
       }
     };
 
+    /** The kit's expire timer ran for a session the vault renewed, and the guard kept it: the kit shows it again. */
+    const kept = async (sessionKey: string) => {
+      const active = await latest.current.getActiveSessionKey();
+      if (!active) return;
+      await latest.current.refreshSession(resyncParams(sessionKey));
+      if (active !== sessionKey) await latest.current.refreshSession(resyncParams(active));
+      // The kit's clean-up for the skipped logout dropped its user and wallets.
+      await latest.current.refreshUser();
+      await latest.current.refreshWallets();
+    };
+    const guard = client ? guardKitExpiry(client, known.current, (sessionKey) => queue(() => kept(sessionKey))) : undefined;
+
     const handlers: { [T in SyncedEvent]: (detail: SessionVaultEventDetails[T]) => Promise<void> } = {
       sessionRefreshed: resync,
       sessionStored: resync,
@@ -135,6 +150,7 @@ export function useSessionVaultSync(): void {
     return () => {
       stopped = true;
       watch?.undo();
+      guard?.undo();
       void vaultFound.then((vault) => {
         for (const [type, listener] of listeners) vault?.removeEventListener(type, listener);
       });
