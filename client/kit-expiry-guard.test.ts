@@ -8,12 +8,12 @@ const NOW = 10_000; // epoch seconds
 /** A client over one vault session: `clearSession` and `logout` (the adapter's) record their calls. */
 function fakeClient(expiry: number | undefined) {
   const calls: string[] = [];
+  const readVault = async (sessionKey: string) => (expiry !== undefined && sessionKey === KEY ? { expiry } : undefined);
   const client = {
-    getSession: async ({ sessionKey }: { sessionKey?: string } = {}) => (expiry !== undefined && sessionKey === KEY ? { expiry } : undefined),
     clearSession: async (params?: { sessionKey?: string }) => void calls.push(`clearSession:${params?.sessionKey}`),
     logout: async (params?: { sessionKey?: string }) => void calls.push(`logout:${params?.sessionKey ?? "active"}`),
   };
-  return { client: client as unknown as GuardedClient, calls };
+  return { client: client as unknown as GuardedClient, readVault, calls };
 }
 
 /** What the kit's expire timer does (after its own `getSession`): clear that session, then `logout()`. */
@@ -29,7 +29,7 @@ describe("guardKitExpiry", () => {
     vi.useFakeTimers();
     const fake = fakeClient(NOW + 800); // the alarm renewed it; the kit still knows the old expiry
     const kept: string[] = [];
-    guardKitExpiry(fake.client, new Map([[KEY, NOW - 5]]), (k) => kept.push(k), () => NOW * 1000);
+    guardKitExpiry(fake.client, new Map([[KEY, NOW - 5]]), fake.readVault, (k) => kept.push(k), () => NOW * 1000);
     await kitExpires(fake.client);
     expect(fake.calls).toEqual([]);
     expect(kept).toEqual([]); // not before the kit's own clean-up of that logout
@@ -47,7 +47,7 @@ describe("guardKitExpiry", () => {
     ] as const) {
       const fake = fakeClient(vaultExpiry);
       const kept: string[] = [];
-      guardKitExpiry(fake.client, new Map([[KEY, learned]]), (k) => kept.push(k), () => NOW * 1000);
+      guardKitExpiry(fake.client, new Map([[KEY, learned]]), fake.readVault, (k) => kept.push(k), () => NOW * 1000);
       await kitExpires(fake.client);
       expect(fake.calls).toEqual([`clearSession:${KEY}`, "logout:active"]);
       expect(kept).toEqual([]);
@@ -56,7 +56,7 @@ describe("guardKitExpiry", () => {
 
   it("lets an app's clearSession through while the kit's expiry for that session has not passed", async () => {
     const fake = fakeClient(NOW + 800);
-    guardKitExpiry(fake.client, new Map([[KEY, NOW + 100]]), () => {}, () => NOW * 1000);
+    guardKitExpiry(fake.client, new Map([[KEY, NOW + 100]]), fake.readVault, () => {}, () => NOW * 1000);
     await kitExpires(fake.client);
     expect(fake.calls).toEqual([`clearSession:${KEY}`, "logout:active"]);
   });
@@ -65,7 +65,7 @@ describe("guardKitExpiry", () => {
     vi.useFakeTimers();
     const fake = fakeClient(NOW + 800);
     const kept: string[] = [];
-    guardKitExpiry(fake.client, new Map([[KEY, NOW - 5]]), (k) => kept.push(k), () => NOW * 1000);
+    guardKitExpiry(fake.client, new Map([[KEY, NOW - 5]]), fake.readVault, (k) => kept.push(k), () => NOW * 1000);
     await fake.client.clearSession({ sessionKey: KEY });
     await fake.client.logout({ sessionKey: "other" });
     expect(fake.calls).toEqual(["logout:other"]);
@@ -80,7 +80,7 @@ describe("guardKitExpiry", () => {
   it("undo puts the client's methods back", () => {
     const fake = fakeClient(NOW + 800);
     const { clearSession, logout } = fake.client;
-    guardKitExpiry(fake.client, new Map(), () => {}).undo();
+    guardKitExpiry(fake.client, new Map(), fake.readVault, () => {}).undo();
     expect([fake.client.clearSession, fake.client.logout]).toEqual([clearSession, logout]);
   });
 });

@@ -13,8 +13,14 @@
 import type { TurnkeyClient } from "@turnkey/core";
 import { DEFAULT_SESSION_KEY } from "./types.ts";
 
-/** The part of `TurnkeyClient` the guard uses. */
-export type GuardedClient = Pick<TurnkeyClient, "clearSession" | "logout" | "getSession">;
+/** The part of `TurnkeyClient` the guard wraps. */
+export type GuardedClient = Pick<TurnkeyClient, "clearSession" | "logout">;
+
+/**
+ * Reads a session from the vault itself: the adapter's memory has not heard of the renewal either
+ * (its event is the one still queued).
+ */
+export type VaultSessionReader = (sessionKey: string) => Promise<{ expiry: number } | undefined>;
 
 /** How long after a skipped clear a `logout()` with no key is taken as the rest of that expiry. */
 export const FOLLOW_UP_MS = 1_000;
@@ -29,7 +35,13 @@ export interface KitExpiryGuard {
  * expiry the kit has learned (epoch seconds); `onKept` is told each session a clear was skipped
  * for, once the kit's logout that follows it has run (or did not come).
  */
-export function guardKitExpiry(client: GuardedClient, known: ReadonlyMap<string, number>, onKept: (sessionKey: string) => void, now = Date.now): KitExpiryGuard {
+export function guardKitExpiry(
+  client: GuardedClient,
+  known: ReadonlyMap<string, number>,
+  readVault: VaultSessionReader,
+  onKept: (sessionKey: string) => void,
+  now = Date.now,
+): KitExpiryGuard {
   const { clearSession, logout } = client;
   let pending: { sessionKey: string; timer: ReturnType<typeof setTimeout> } | undefined;
 
@@ -45,7 +57,7 @@ export function guardKitExpiry(client: GuardedClient, known: ReadonlyMap<string,
   const outlived = async (sessionKey: string): Promise<boolean> => {
     const learned = known.get(sessionKey);
     if (learned === undefined || learned * 1000 > now()) return false;
-    const session = await client.getSession({ sessionKey });
+    const session = await readVault(sessionKey);
     return !!session && session.expiry > learned && session.expiry * 1000 > now();
   };
 

@@ -128,7 +128,8 @@ export function useSessionVaultSync(): void {
       await latest.current.refreshUser();
       await latest.current.refreshWallets();
     };
-    const guard = client ? guardKitExpiry(client, known.current, (sessionKey) => queue(() => kept(sessionKey))) : undefined;
+    const readVault = async (sessionKey: string) => (await getSessionVault())?.getSession({ sessionKey });
+    const guard = client ? guardKitExpiry(client, known.current, readVault, (sessionKey) => queue(() => kept(sessionKey))) : undefined;
 
     const handlers: { [T in SyncedEvent]: (detail: SessionVaultEventDetails[T]) => Promise<void> } = {
       sessionRefreshed: resync,
