@@ -40,7 +40,8 @@ const alarm = alarmClock(REFRESH_ALARM);
 function emit(origin: string, event: VaultEvent): Promise<void> | undefined {
   void events.emit(origin, event);
   popups.notify();
-  return event.type === "sessionExpiring" ? undefined : scheduler.reschedule();
+  // Neither changes an expiry: nothing to re-arm.
+  return event.type === "sessionExpiring" || event.type === "activeSessionChanged" ? undefined : scheduler.reschedule();
 }
 
 async function statusChanged(): Promise<void> {

@@ -85,6 +85,17 @@ describe("sessions", () => {
     await f.vault.clearSession(ORIGIN, "b"); // nothing to do: resolves
   });
 
+  it("announces a switch of the active session once, only when it changes", async () => {
+    await login(f, "a");
+    await login(f, "b");
+    f.events.length = 0;
+    await f.vault.setActiveSession(ORIGIN, "a");
+    await f.vault.setActiveSession(ORIGIN, "a");
+    await expect(f.vault.setActiveSession(ORIGIN, "zzz")).rejects.toMatchObject({ code: "NO_SESSION_FOUND" });
+    expect(f.events).toEqual([{ origin: ORIGIN, event: { type: "activeSessionChanged", detail: { sessionKey: "a" } } }]);
+    expect(await f.vault.getActiveSessionKey(ORIGIN)).toBe("a");
+  });
+
   it("clearAllSessions removes every session and key pair of the origin only", async () => {
     await login(f, "a");
     await f.vault.createApiKeyPair(ORIGIN);

@@ -155,7 +155,10 @@ export class Vault {
     return this.locked(origin, async (state) => {
       const record = this.originRecord(state, origin);
       if (!sessionAt(record, sessionKey)) throw noSession(sessionKey);
-      if (record.activeSessionKey !== sessionKey) await this.writeOrigin(state, origin, { ...record, activeSessionKey: sessionKey }, []);
+      if (record.activeSessionKey === sessionKey) return;
+      await this.writeOrigin(state, origin, { ...record, activeSessionKey: sessionKey }, []);
+      // Other tabs keep the active session between events (a wallet kit, core through the client package).
+      this.deps.emit(origin, { type: "activeSessionChanged", detail: { sessionKey } });
     });
   }
 

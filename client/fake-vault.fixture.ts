@@ -138,7 +138,9 @@ export class FakeVault implements SessionVault {
   async setActiveSession(params: { sessionKey: string }): Promise<void> {
     this.enter("setActiveSession", [params]);
     if (!this.sessions.has(params.sessionKey)) throw new ForeignTurnkeyError(`No active session found: ${params.sessionKey}`, "NO_SESSION_FOUND");
+    if (this.activeKey === params.sessionKey) return;
     this.activeKey = params.sessionKey;
+    this.emit("activeSessionChanged", { sessionKey: params.sessionKey });
   }
 
   async getActiveSessionKey(): Promise<string | undefined> {

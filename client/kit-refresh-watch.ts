@@ -19,8 +19,8 @@ type RefreshParams = NonNullable<Parameters<TurnkeyClient["refreshSession"]>[0]>
 /** Refresh parameters that make the adapter answer with the vault's session, no `stamp_login`. */
 export const resyncParams = (sessionKey: string): RefreshParams => ({ sessionKey, [SESSION_VAULT_RESYNC]: true }) as CoreRefreshParams as RefreshParams;
 
-/** The part of `TurnkeyClient` the watch uses. */
-export type KitClient = Pick<TurnkeyClient, "refreshSession" | "getSession" | "httpClient">;
+/** The part of `TurnkeyClient` the watch (and the expiry guard, `./kit-expiry-guard.ts`) uses. */
+export type KitClient = Pick<TurnkeyClient, "refreshSession" | "getSession" | "clearSession" | "logout" | "httpClient">;
 
 const clients = new Set<WeakRef<KitClient>>();
 const NOTED = Symbol.for("turnkey-session-vault.kit-clients-noted");

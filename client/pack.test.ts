@@ -56,7 +56,12 @@ test("npm pack installs into a fresh folder offline, type-checks an example and 
   symlinkSync(join(REPO, "node_modules", "@turnkey", "core"), join(app, "node_modules", "@turnkey", "core"), "dir");
   const manifest = JSON.parse(readFileSync(join(app, "node_modules", "turnkey-session-vault-client", "package.json"), "utf8"));
   expect(manifest.dependencies ?? {}).toEqual({});
-  expect(Object.keys(manifest.peerDependencies).sort()).toEqual(["@turnkey/core", "react"]);
+  expect(Object.keys(manifest.peerDependencies).sort()).toEqual(["@turnkey/core", "@turnkey/react-wallet-kit", "react"]);
+  // Only @turnkey/core is required: the kit and React are for the ./react-wallet-kit entry alone.
+  expect(manifest.peerDependenciesMeta).toEqual({ "@turnkey/react-wallet-kit": { optional: true }, react: { optional: true } });
+  // ./react-wallet-kit wraps TurnkeyClient's init when imported: a bundler must not drop that import.
+  expect(manifest.sideEffects).toEqual(["./dist/react-wallet-kit.js"]);
+  expect(files).toContain("dist/react-wallet-kit.js");
 
   writeFileSync(join(app, "example.ts"), EXAMPLE);
   writeFileSync(

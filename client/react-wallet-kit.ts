@@ -15,10 +15,15 @@
  *   marked `SESSION_VAULT_RESYNC`: the adapter answers with the vault's session, no `stamp_login`;
  * - `sessionCleared`, `sessionExpired` → the kit's `logout({ sessionKey })` when it is the
  *   session the kit shows, else its `clearSession({ sessionKey })` (the adapter resolves both for
- *   a session that is already gone).
+ *   a session that is already gone);
+ * - `activeSessionChanged` (`setActiveSession` in this tab or another) → the kit shows the new
+ *   active session (a resync as above), and re-reads its user and wallets when the user changed,
+ *   as the kit's own `setActiveSession` does.
  *
- * Events of the kit's own refreshes are skipped (it re-reads by itself), and a warn timer that
- * outlived its session resyncs instead of refreshing again (`./kit-refresh-watch.ts`). Without
+ * Events of the kit's own refreshes are skipped (it re-reads by itself), a warn timer that
+ * outlived its session resyncs instead of refreshing again (`./kit-refresh-watch.ts`), and an
+ * expire timer that runs before the event of the vault's renewal clears and logs out nothing: the
+ * kit is resynced instead (`./kit-expiry-guard.ts`). Without
  * the vault, or when the kit's client does not keep its sessions in it, the hook does nothing.
  *
  * @example
@@ -33,12 +38,13 @@ import { TurnkeyClient } from "@turnkey/core";
 import { useTurnkey } from "@turnkey/react-wallet-kit";
 import { useEffect, useRef } from "react";
 import { getSessionVault } from "./index.ts";
+import { guardKitExpiry } from "./kit-expiry-guard.ts";
 import { clientOf, noteClients, resyncParams, watchKitRefreshes } from "./kit-refresh-watch.ts";
 import { usesSessionVault } from "./turnkey-core.ts";
 import type { Session, SessionVaultEventDetails } from "./types.ts";
 
 type Kit = ReturnType<typeof useTurnkey>;
-type SyncedEvent = "sessionRefreshed" | "sessionStored" | "sessionCleared" | "sessionExpired";
+type SyncedEvent = "sessionRefreshed" | "sessionStored" | "sessionCleared" | "sessionExpired" | "activeSessionChanged";
 
 // Only pages with a vault: elsewhere the class stays exactly as it is.
 if (typeof window !== "undefined" && "turnkeySession" in window) noteClients(TurnkeyClient);
@@ -55,7 +61,8 @@ const sameSession = (a: Session | undefined, b: Session | undefined) => !!a && !
 
 /**
  * Keeps `useTurnkey()`'s `session`, `allSessions` and session timers in step with the vault's
- * `sessionRefreshed`, `sessionStored`, `sessionCleared` and `sessionExpired` events. Call it once,
+ * `sessionRefreshed`, `sessionStored`, `sessionCleared`, `sessionExpired` and
+ * `activeSessionChanged` events. Call it once,
  * in a component inside `<TurnkeyProvider>` that stays mounted.
  */
 export function useSessionVaultSync(): void {
@@ -97,11 +104,39 @@ export function useSessionVaultSync(): void {
       else await kit.clearSession({ sessionKey });
     };
 
+    /** The kit shows the session that is now active (its own `setActiveSession` keeps showing the old one). */
+    const switched = async ({ sessionKey }: { sessionKey: string }) => {
+      const kit = latest.current;
+      const session = await kit.getSession({ sessionKey });
+      // Cleared or switched again since: the later event brings the kit in step.
+      if (!session || (await kit.getActiveSessionKey()) !== sessionKey) return;
+      const shown = kit.session;
+      if (!sameSession(shown as Session | undefined, session as Session)) await kit.refreshSession(resyncParams(sessionKey));
+      if (kit.user && kit.user.userId !== session.userId) {
+        await latest.current.refreshUser();
+        await latest.current.refreshWallets();
+      }
+    };
+
+    /** The kit's expire timer ran for a session the vault renewed, and the guard kept it: the kit shows it again. */
+    const kept = async (sessionKey: string) => {
+      const active = await latest.current.getActiveSessionKey();
+      if (!active) return;
+      await latest.current.refreshSession(resyncParams(sessionKey));
+      if (active !== sessionKey) await latest.current.refreshSession(resyncParams(active));
+      // The kit's clean-up for the skipped logout dropped its user and wallets.
+      await latest.current.refreshUser();
+      await latest.current.refreshWallets();
+    };
+    const readVault = async (sessionKey: string) => (await getSessionVault())?.getSession({ sessionKey });
+    const guard = client ? guardKitExpiry(client, known.current, readVault, (sessionKey) => queue(() => kept(sessionKey))) : undefined;
+
     const handlers: { [T in SyncedEvent]: (detail: SessionVaultEventDetails[T]) => Promise<void> } = {
       sessionRefreshed: resync,
       sessionStored: resync,
       sessionCleared: forget,
       sessionExpired: forget,
+      activeSessionChanged: switched,
     };
     const listeners = (Object.keys(handlers) as SyncedEvent[]).map((type) => {
       const listener = (event: CustomEvent) => queue(() => handlers[type](event.detail));
@@ -116,6 +151,7 @@ export function useSessionVaultSync(): void {
     return () => {
       stopped = true;
       watch?.undo();
+      guard?.undo();
       void vaultFound.then((vault) => {
         for (const [type, listener] of listeners) vault?.removeEventListener(type, listener);
       });

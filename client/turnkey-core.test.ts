@@ -144,13 +144,13 @@ describe("installed", () => {
     expect(request!.body).toMatchObject({ organizationId: "sub-org", userId: "user-1" });
     const body = JSON.stringify(request!.body);
     expect(request!.headers["X-Stamp"]).toBe(fakeStamp(publicKey, body).stampHeaderValue);
-    expect(vault.calls.map((c) => c.method).sort()).toEqual(["getSession", "stamp"]); // the session is read once and kept
+    expect(vault.calls.map((c) => c.method)).toEqual(["stamp"]); // the session the login stored is kept from its own event
     await client.fetchWallets();
     const walletCalls = sent.slice(1);
     expect(walletCalls.map((r) => r.url.replace(`${API}/public/v1/query/`, "")).sort()).toEqual(["list_wallet_accounts", "list_wallets"]);
     for (const r of walletCalls) expect(r.headers["X-Stamp"]).toBe(fakeStamp(publicKey, JSON.stringify(r.body)).stampHeaderValue);
     expect(vault.count("stamp")).toBe(3);
-    expect(vault.count("getSession")).toBe(1);
+    expect(vault.count("getSession")).toBe(0);
   });
 
   test("a session changed elsewhere (an event) is read again before the next request", async () => {
@@ -181,6 +181,25 @@ describe("installed", () => {
     expect(await client.getActiveSessionKey()).toBe("second");
     await client.refreshSession();
     expect(vault.calls.filter((c) => c.method === "refreshSession")[1]!.args[0]).toEqual({ stampWith: "passkey" }); // core's default stamper
+  });
+
+  test("a refresh costs one vault call: the kit's re-reads after it (active key, session, all sessions) are answered from memory", async () => {
+    const client = await installedClient();
+    await logIn(client, "a");
+    await logIn(client, "b");
+    await client.getAllSessions();
+    await client.getActiveSessionKey();
+    vault.calls.length = 0;
+    // What react-wallet-kit's refreshSession does: the active key, core's refresh, then its re-reads.
+    await client.getActiveSessionKey();
+    const result = await client.refreshSession({ sessionKey: "b" });
+    const session = await client.getSession({ sessionKey: "b" });
+    const all = await client.getAllSessions();
+    expect(session?.token).toBe(result!.session);
+    expect(all?.b?.token).toBe(result!.session);
+    expect(all?.a?.token).toBe(vault.sessions.get("a")!.token);
+    expect((await client.getSession())?.token).toBe(result!.session); // b is the active session
+    expect(vault.calls.map((c) => c.method)).toEqual(["refreshSession"]);
   });
 
   test("SESSION_VAULT_RESYNC answers with the session the vault holds, without a stamp_login", async () => {

@@ -82,6 +82,8 @@ export interface SessionVaultEventDetails {
   sessionExpiring: { sessionKey: string; expiry: number };
   sessionExpired: { sessionKey: string };
   sessionCleared: { sessionKey: string };
+  /** `setActiveSession` (in any tab of this origin) made this session the active one. */
+  activeSessionChanged: { sessionKey: string };
 }
 
 export type SessionVaultEventType = keyof SessionVaultEventDetails;

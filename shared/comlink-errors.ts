@@ -14,7 +14,7 @@ let installed: Comlink.TransferHandler<{ value: unknown }, Serialized> | undefin
 
 export function installTurnkeyErrorHandler(): void {
   const original = Comlink.transferHandlers.get("throw");
-  if (!original) throw new Error("comlink has no throw handler to replace");
+  if (!original) throw new Error("comlink: no throw handler");
   if (original === installed) return;
   installed = {
     // comlink marks thrown values with a private symbol; its own test for that mark is reused.

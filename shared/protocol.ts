@@ -5,7 +5,9 @@
  * page script ⇄ content script over a `MessagePort`, content script ⇄ background and
  * popup ⇄ background over `runtime.Port`s. Calls travel as comlink messages; events travel
  * beside them as `{ channel: "event" }` envelopes. Nothing here has behaviour; the constants are
- * marked pure so that each context's bundle keeps only those it uses.
+ * marked pure so that each context's bundle keeps only those it uses. Lists are `readonly`
+ * arrays, not frozen: no code outside a bundle can reach them, and every `Object.freeze` costs
+ * bytes in the page-facing scripts.
  */
 
 /** `@turnkey/core`'s default session slot. */
@@ -36,7 +38,7 @@ export interface Session {
 
 /** The stampers a page registers (`StamperType.Passkey`, `StamperType.Wallet` of `@turnkey/core`). */
 export type PageStamperType = "passkey" | "wallet";
-export const PAGE_STAMPER_TYPES: readonly PageStamperType[] = /* @__PURE__ */ Object.freeze(["passkey", "wallet"]);
+export const PAGE_STAMPER_TYPES: readonly PageStamperType[] = ["passkey", "wallet"];
 
 /** Which stamper signs a refresh's `stamp_login`: the vault's session key (`StamperType.ApiKey`) or the page's. */
 export type StampWith = "api-key" | PageStamperType;
@@ -121,7 +123,7 @@ export interface VaultApi {
 export type VaultMethod = keyof VaultApi;
 
 /** The only calls that cross the bridge; everything else is refused. */
-export const VAULT_METHODS: readonly VaultMethod[] = /* @__PURE__ */ Object.freeze([
+export const VAULT_METHODS: readonly VaultMethod[] = [
   "createApiKeyPair",
   "storeSession",
   "refreshSession",
@@ -136,7 +138,7 @@ export const VAULT_METHODS: readonly VaultMethod[] = /* @__PURE__ */ Object.free
   "stamp",
   "sign",
   "deleteKeyPair",
-]);
+];
 
 /**
  * Calls that change nothing, so the bridge may resend them after the worker restarted
@@ -154,17 +156,20 @@ export const IDEMPOTENT_METHODS: ReadonlySet<VaultMethod> = /* @__PURE__ */ new 
 export type VaultEvent =
   | { type: "sessionStored" | "sessionRefreshed"; detail: { sessionKey: string; session: Session } }
   | { type: "sessionExpiring"; detail: { sessionKey: string; expiry: number } }
-  | { type: "sessionExpired" | "sessionCleared"; detail: { sessionKey: string } };
+  | { type: "sessionExpired" | "sessionCleared"; detail: { sessionKey: string } }
+  // `setActiveSession` made another session the origin's active one (docs/api.md#events).
+  | { type: "activeSessionChanged"; detail: { sessionKey: string } };
 
 export type VaultEventType = VaultEvent["type"];
 
-export const VAULT_EVENT_TYPES: readonly VaultEventType[] = /* @__PURE__ */ Object.freeze([
+export const VAULT_EVENT_TYPES: readonly VaultEventType[] = [
   "sessionStored",
   "sessionRefreshed",
   "sessionExpiring",
   "sessionExpired",
   "sessionCleared",
-]);
+  "activeSessionChanged",
+];
 
 /**
  * Envelopes on every port: comlink traffic, vault events (to pages) and change notices (to
@@ -193,7 +198,7 @@ export interface StampRequest {
 
 /** Why a page gave no stamp: no stamper of that type, its user or wallet refused, it failed, or its result is no stamp. */
 export type StampRefusal = "no-stamper" | "user-canceled" | "failed" | "invalid-stamp";
-export const STAMP_REFUSALS: readonly StampRefusal[] = /* @__PURE__ */ Object.freeze(["no-stamper", "user-canceled", "failed", "invalid-stamp"]);
+export const STAMP_REFUSALS: readonly StampRefusal[] = ["no-stamper", "user-canceled", "failed", "invalid-stamp"];
 
 export type StampOutcome = { ok: true; stamp: Stamp } | { ok: false; reason: StampRefusal; message: string };
 
@@ -255,10 +260,10 @@ export interface PopupApi {
   saveSettings(settings: Partial<VaultSettings>): Promise<VaultSettings>;
 }
 
-export const POPUP_METHODS: readonly (keyof PopupApi)[] = /* @__PURE__ */ Object.freeze([
+export const POPUP_METHODS: readonly (keyof PopupApi)[] = [
   "listSessions",
   "refreshSession",
   "logout",
   "getSettings",
   "saveSettings",
-]);
+];

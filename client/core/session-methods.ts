@@ -47,7 +47,8 @@ export function vaultSessionMethods({ vault, cache, defaultStampWith }: SessionM
   const refreshSession = (params: CoreRefreshParams = {}): Promise<RefreshSessionResult | undefined> =>
     viaVault(async () => {
       if (params[SESSION_VAULT_RESYNC] === true) {
-        const session = await vault.getSession(params.sessionKey === undefined ? undefined : { sessionKey: params.sessionKey });
+        // The caller re-reads next: from the vault, not from what was kept (a resync can run before the event that drops it).
+        const session = await cache.change(() => vault.getSession(params.sessionKey === undefined ? undefined : { sessionKey: params.sessionKey }));
         if (!session) throw refusal(`No session found: ${params.sessionKey ?? "no active session"}`, TurnkeyErrorCodes.NO_SESSION_FOUND);
         return { session: session.token, activity: undefined };
       }
@@ -60,7 +61,7 @@ export function vaultSessionMethods({ vault, cache, defaultStampWith }: SessionM
         ...(params.invalidateExisitng !== undefined && { invalidateExisting: params.invalidateExisitng }),
         ...(stampWith !== undefined && { stampWith: stampWith as StampWith }),
       };
-      return cache.change(() => vault.refreshSession(forVault));
+      return cache.refresh(() => vault.refreshSession(forVault));
     });
 
   return {

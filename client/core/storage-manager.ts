@@ -49,7 +49,7 @@ export function vaultStorage({ vault, cache, apiBaseUrl }: VaultStorageOptions):
     setActiveSessionKey: (sessionKey) => viaVault(() => cache.change(() => vault.setActiveSession({ sessionKey }))),
     storeSession: (sessionToken, sessionKey = DEFAULT_SESSION_KEY) =>
       viaVault(() =>
-        cache.change(async () => {
+        cache.store(sessionKey, sessionToken, async () => {
           // Storing the token already held (a wallet kit re-reading state) only makes it active: no write, no `sessionStored` echo.
           if ((await vault.getSession({ sessionKey }))?.token === sessionToken) {
             if ((await vault.getActiveSessionKey()) !== sessionKey) await vault.setActiveSession({ sessionKey });
@@ -62,7 +62,7 @@ export function vaultStorage({ vault, cache, apiBaseUrl }: VaultStorageOptions):
     getSession: (sessionKey = DEFAULT_SESSION_KEY) => viaVault(() => cache.session(sessionKey)),
     getActiveSessionKey: () => viaVault(() => cache.activeSessionKey()),
     getActiveSession: () => viaVault(() => cache.session()),
-    listSessionKeys: () => viaVault(async () => Object.keys((await vault.getAllSessions()) ?? {})),
+    listSessionKeys: () => viaVault(() => cache.sessionKeys()),
     clearSession: (sessionKey) => viaVault(() => cache.change(() => vault.clearSession({ sessionKey }))),
     clearAllSessions: () => viaVault(() => cache.change(() => vault.clearAllSessions())),
   };

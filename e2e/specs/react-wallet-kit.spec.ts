@@ -7,6 +7,8 @@
  * - a refresh by the popup or by the vault's alarm while the app is open reaches the kit: it
  *   shows the new expiry, its refresh timer does not fire at the old time (no second
  *   `stamp_login`) and it does not log out at the old expiry;
+ * - an expire timer that runs before the renewal's event reaches the page (held here, as after
+ *   a long sleep) neither clears nor logs out the renewed session;
  * - Log out in the popup logs the kit out; sessions cleared in another tab leave the kit.
  * Sessions are seconds long, and the page's clock (Playwright's fake clock) is moved where the
  * kit's 60 s warning would otherwise take a minute.
@@ -109,6 +111,45 @@ test("a popup refresh reaches the kit: new expiry; at the old times its timers n
   expect(standin.requests({ path: STAMP_LOGIN })).toHaveLength(1);
   expect(await kitState(page)).toMatchObject({ authState: "authenticated", session: { expiry: refreshed.expiry } });
   expect(await vaultSession(page)).toMatchObject({ publicKey: refreshed.publicKey });
+});
+
+test("an expire timer that runs before the renewal's event reaches the kit (a long sleep) neither clears nor logs out: the kit shows the renewed session", async ({ vault, standin, dappServer }) => {
+  const page = await openApp(vault, dappServer, { fakeClock: true, autoRefresh: false });
+  await kitCall(page, "login", { expirationSeconds: 120 });
+  await untilAuthState(page, "authenticated");
+  const first = (await kitState(page)).session!;
+  // The page holds the vault's sessionRefreshed events, as a tab waking from a sleep still has them queued.
+  await page.evaluate(() => {
+    const provider = (window as unknown as { turnkeySession: EventTarget }).turnkeySession;
+    const dispatch = EventTarget.prototype.dispatchEvent;
+    const held: Event[] = [];
+    (window as unknown as { releaseHeld: () => void }).releaseHeld = () => {
+      EventTarget.prototype.dispatchEvent = dispatch;
+      for (const event of held.splice(0)) dispatch.call(provider, event);
+    };
+    EventTarget.prototype.dispatchEvent = function (this: EventTarget, event: Event) {
+      if (this !== provider || event.type !== "sessionRefreshed") return dispatch.call(this, event);
+      held.push(event);
+      return true;
+    };
+  });
+  const popup = await openPopup(vault);
+  await popupButton(popup, "Refresh", dappServer.origins[0]).click();
+  await expect(popup.locator("#notice")).toHaveText(`Refreshed ${DEFAULT_KEY}.`);
+  const refreshed = (await vaultSession(page))!;
+  expect(refreshed.expiry).toBeGreaterThan(first.expiry + KIT_WARNING_MS / 1000);
+  expect((await kitState(page)).session?.expiry).toBe(first.expiry); // the kit has not heard of it
+
+  // Past the old expiry: the kit's expire timer runs (it clears, then logs out the active session).
+  await page.clock.fastForward(first.expiry * 1000 + 1_000 - (await page.evaluate(() => Date.now())));
+  await page.waitForFunction((expiry) => window.kitApp!.state().session?.expiry === expiry, refreshed.expiry);
+  await page.evaluate(() => (window as unknown as { releaseHeld: () => void }).releaseHeld());
+  await page.evaluate(() => window.kitApp!.settle());
+  expect(await vaultSession(page)).toMatchObject({ publicKey: refreshed.publicKey, expiry: refreshed.expiry });
+  const state = await kitState(page);
+  expect(state).toMatchObject({ authState: "authenticated", session: { expiry: refreshed.expiry } });
+  expect(Object.keys(state.allSessions)).toEqual([DEFAULT_KEY]);
+  expect(standin.requests({ path: STAMP_LOGIN })).toHaveLength(1);
 });
 
 test("an alarm refresh reaches the kit, which does not log out at the old expiry", async ({ vault, standin, dappServer }) => {

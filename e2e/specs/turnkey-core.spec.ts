@@ -189,6 +189,39 @@ test("several sessions: setActiveSession chooses the key that stamps; logout; cl
   expect(await errorCodeInPage(page, (app) => app.client.fetchUser())).toBe("TurnkeyError:NO_SESSION_FOUND");
 });
 
+test("setActiveSession in one tab: core in another tab sends its next request for the new active session (activeSessionChanged)", async ({ vault, standin, dappServer, openDapp }) => {
+  const alice = seedUser(standin);
+  const bob = seedUser(standin, alice.parentOrganizationId);
+  const tabA = await openCorePage(vault, openDapp, dappServer.origins[0]);
+  await startCore(tabA, standin, alice.parentOrganizationId);
+  const a = await backendLogin(tabA, standin, alice, "alice");
+  const b = await backendLogin(tabA, standin, bob, "bob"); // stored last: the active session
+  const tabB = await openCorePage(vault, openDapp, dappServer.origins[0]);
+  await startCore(tabB, standin, alice.parentOrganizationId);
+
+  const whoIsIt = (page: Page) => inPage(page, async (app) => (await app.client.fetchUser()).userId);
+  expect(await whoIsIt(tabB)).toBe(bob.userId); // tab B now keeps bob's session as the active one
+  await tabB.evaluate(() => {
+    const switches: string[] = ((window as unknown as { switches: string[] }).switches = []);
+    (window as unknown as { turnkeySession: EventTarget }).turnkeySession.addEventListener("activeSessionChanged", (e) => switches.push((e as CustomEvent).detail.sessionKey));
+  });
+  await inPage(tabA, (app) => app.client.setActiveSession({ sessionKey: "alice" }));
+  await tabB.waitForFunction(() => (window as unknown as { switches: string[] }).switches.length === 1);
+
+  expect(await whoIsIt(tabB)).toBe(alice.userId);
+  const lastGetUser = standin.requests({ path: "/public/v1/query/get_user" }).at(-1)!;
+  expect(lastGetUser.body).toMatchObject({ organizationId: alice.organizationId, userId: alice.userId });
+  expect(lastGetUser.verifiedStamp?.publicKey).toBe(a.publicKey);
+  // Setting the session that is already active changes nothing and sends no event.
+  await inPage(tabA, (app) => app.client.setActiveSession({ sessionKey: "alice" }));
+  await inPage(tabA, (app) => app.client.setActiveSession({ sessionKey: "bob" }));
+  await tabB.waitForFunction(() => (window as unknown as { switches: string[] }).switches.length >= 2);
+  expect(await tabB.evaluate(() => (window as unknown as { switches: string[] }).switches)).toEqual(["alice", "bob"]);
+  expect(await whoIsIt(tabB)).toBe(bob.userId);
+  expect(standin.requests({ path: "/public/v1/query/get_user" }).at(-1)!.verifiedStamp?.publicKey).toBe(b.publicKey);
+  await expectInVaultOnly(tabB, vault, standin, { alice: a.session, bob: b.session });
+});
+
 test("loginWithPasskey (Chromium's virtual authenticator): the session key pair is made in the vault; refresh with stampWith passkey", async ({ vault, standin, dappServer, openDapp }) => {
   // WebAuthn wants a domain for its RP ID, not an IP address: the localhost origin.
   const origin = dappServer.origins[1];
