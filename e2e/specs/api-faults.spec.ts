@@ -43,7 +43,11 @@ test("each API failure maps to its code and changes nothing stored", async ({ va
     expect((await value<{ token: string }>(page, "getSession")).token, label).toBe(first.session);
   }
 
-  // Still usable: a clean refresh, and one that had to poll a PENDING activity, both succeed.
+  // Still usable: a refresh that has to poll a PENDING activity succeeds. Its polls are a second
+  // apart, so it gets a request timeout that a busy machine cannot reach (the worker reads
+  // settings when it starts).
+  await (await vault.workerHandle()).evaluate(() => chrome.storage.local.set({ settings: { requestTimeoutMs: 10_000 } }));
+  await vault.stopWorker();
   standin.inject({ path: STAMP_LOGIN, pendingPolls: 2 });
   const polled = await value<{ session: string }>(page, "refreshSession");
   expect(standin.requests({ path: "/public/v1/query/get_activity" }).length).toBeGreaterThanOrEqual(2);
