@@ -1,10 +1,11 @@
 import { TurnkeyRequestError } from "@turnkey/http";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { base64UrlDecode, utf8Decode } from "../shared/bytes.ts";
 import { TurnkeyError } from "../shared/errors.ts";
 import type { PageStamperType, Stamp, VaultSettings } from "../shared/protocol.ts";
 import { refreshSessionArgs } from "../shared/validate.ts";
 import type { FrameStamper } from "./frame-stamper.ts";
+import { Keystore } from "./keystore.ts";
 import { defaultSettings } from "./settings.ts";
 import { Refresher, toRefreshError } from "./refresh.ts";
 import type { StampLoginRequest, TurnkeyApi } from "./turnkey-client.ts";
@@ -124,6 +125,24 @@ describe("refreshSession", () => {
     turnkey.failWith = new TurnkeyRequestError({ code: 14, message: "unavailable", details: null });
     await expect(refresh()).rejects.toMatchObject({ code: "REFRESH_SESSION_ERROR" });
     expect(JSON.stringify([...f.store.data])).toBe(before);
+  });
+
+  it("drops the cached signing key of the key pair a failed refresh made, and keeps the signer's", async () => {
+    const oldKey = await login(f);
+    const forgotten: string[] = [];
+    const forget = Keystore.prototype.forget;
+    const spy = vi.spyOn(Keystore.prototype, "forget").mockImplementation(function (this: Keystore, publicKey: string) {
+      forgotten.push(publicKey);
+      forget.call(this, publicKey);
+    });
+    try {
+      turnkey.failWith = new TurnkeyRequestError({ code: 14, message: "unavailable", details: null });
+      await expect(refresh()).rejects.toMatchObject({ code: "REFRESH_SESSION_ERROR" });
+      expect(forgotten).toEqual([turnkey.calls[0]!.request.parameters.publicKey]);
+      expect(forgotten).not.toContain(oldKey);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("keeps a caller's publicKey on failure", async () => {

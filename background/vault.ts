@@ -111,7 +111,12 @@ export class Vault {
         throw quotaExceeded(`${origin} holds ${held} key pairs, the most a site may; clear unused key pairs or sessions first`);
       }
       const record = await this.deps.keystore.generate(origin, "login", this.deps.now());
-      await this.deps.store.set({ [keyPairStorageKey(record.publicKey)]: record });
+      try {
+        await this.deps.store.set({ [keyPairStorageKey(record.publicKey)]: record });
+      } catch (error) {
+        this.deps.keystore.forget(record.publicKey);
+        throw error;
+      }
       state.keyPairs.set(record.publicKey, record);
       return record.publicKey;
     });
@@ -297,13 +302,19 @@ export class Vault {
       this.hold(ticket.signer.publicKey, -1);
       this.hold(ticket.newKeyPair.publicKey, -1);
       const cleanup = [ticket.signer.publicKey, ...(ticket.ownsNewKeyPair ? [ticket.newKeyPair.publicKey] : [])];
+      // A key pair this refresh made but never stored: only its cached signing key is left to drop.
+      const discard = () => {
+        if (ticket.ownsNewKeyPair && !state.keyPairs.has(ticket.newKeyPair.publicKey)) this.deps.keystore.forget(ticket.newKeyPair.publicKey);
+      };
       if (!outcome) {
+        discard();
         await this.deleteUnusedKeyPairs(state, cleanup);
         return undefined;
       }
       try {
         return await this.commitRefresh(state, ticket, outcome.token, outcome.expirationSeconds);
       } catch (error) {
+        discard();
         await this.deleteUnusedKeyPairs(state, cleanup).catch(() => undefined);
         throw error;
       }
