@@ -318,4 +318,17 @@ describe("the re-arm after a store or refresh", () => {
     await refreshed;
     expect(resolved).toEqual(["stored", "refreshed"]);
   });
+
+  it("starts the re-arm as soon as the new session is stored, beside the old key pair's deletion", async () => {
+    const oldKey = await login(f);
+    const remove = f.store.remove;
+    let removed: () => void = () => undefined;
+    f.store.remove = (keys) => new Promise<void>((resolve) => (removed = resolve)).then(() => remove(keys));
+    const refreshed = refresh();
+    await expect.poll(() => f.events.map((e) => e.event.type)).toContain("sessionRefreshed");
+    expect(keyPairKeys(f.store)).toContain(`keypair:${oldKey}`); // its deletion is still pending
+    removed();
+    await refreshed;
+    expect(keyPairKeys(f.store)).toEqual([`keypair:${(await f.vault.getSession(ORIGIN))!.publicKey}`]);
+  });
 });

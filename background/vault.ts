@@ -336,8 +336,12 @@ export class Vault {
     const session: Session = { ...parsed, expirationSeconds };
     const stored: StoredSession = { session, apiBaseUrl: ticket.previous.apiBaseUrl, storedAt: this.deps.now() };
     const sessions = { ...record.sessions, [ticket.sessionKey]: stored };
-    await this.writeOrigin(state, ticket.origin, { ...record, sessions }, [ticket.signer.publicKey], ticket.ownsNewKeyPair ? ticket.newKeyPair : undefined);
-    await this.deps.emit(ticket.origin, { type: "sessionRefreshed", detail: { sessionKey: ticket.sessionKey, session } });
+    await this.writeOrigin(state, ticket.origin, { ...record, sessions }, [], ticket.ownsNewKeyPair ? ticket.newKeyPair : undefined);
+    // The new session is stored: the old key pair's deletion and the re-arm need not wait for each other.
+    await Promise.all([
+      this.deleteUnusedKeyPairs(state, [ticket.signer.publicKey]),
+      this.deps.emit(ticket.origin, { type: "sessionRefreshed", detail: { sessionKey: ticket.sessionKey, session } }),
+    ]);
     return session;
   }
 
