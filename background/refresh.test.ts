@@ -6,6 +6,7 @@ import type { PageStamperType, Stamp, VaultSettings } from "../shared/protocol.t
 import { refreshSessionArgs } from "../shared/validate.ts";
 import type { FrameStamper } from "./frame-stamper.ts";
 import { Keystore } from "./keystore.ts";
+import { LOGIN_KEY_GRACE_MS } from "./vault.ts";
 import { defaultSettings } from "./settings.ts";
 import { Refresher, toRefreshError } from "./refresh.ts";
 import type { StampLoginRequest, TurnkeyApi } from "./turnkey-client.ts";
@@ -319,16 +320,32 @@ describe("the re-arm after a store or refresh", () => {
     expect(resolved).toEqual(["stored", "refreshed"]);
   });
 
-  it("starts the re-arm as soon as the new session is stored, beside the old key pair's deletion", async () => {
+  it("resolves once the new session is stored, without waiting for the old key pair's deletion, which signs nothing from then", async () => {
     const oldKey = await login(f);
     const remove = f.store.remove;
     let removed: () => void = () => undefined;
     f.store.remove = (keys) => new Promise<void>((resolve) => (removed = resolve)).then(() => remove(keys));
-    const refreshed = refresh();
-    await expect.poll(() => f.events.map((e) => e.event.type)).toContain("sessionRefreshed");
+    await refresh();
     expect(keyPairKeys(f.store)).toContain(`keypair:${oldKey}`); // its deletion is still pending
+    await expect(f.vault.stampWithPublicKey(ORIGIN, "{}", oldKey)).rejects.toMatchObject({ code: "INVALID_REQUEST" });
     removed();
-    await refreshed;
-    expect(keyPairKeys(f.store)).toEqual([`keypair:${(await f.vault.getSession(ORIGIN))!.publicKey}`]);
+    await expect.poll(() => keyPairKeys(f.store)).toEqual([`keypair:${(await f.vault.getSession(ORIGIN))!.publicKey}`]);
+  });
+
+  it("reports an old key pair whose deletion failed; the refresh stands and a later start sweeps the key pair", async () => {
+    const oldKey = await login(f);
+    const remove = f.store.remove;
+    f.store.remove = async () => {
+      throw new Error("storage write failed");
+    };
+    const { session } = await refresh();
+    f.store.remove = remove;
+    await expect.poll(() => f.reports).toEqual(["could not delete a released key pair: Error: storage write failed"]);
+    expect((await f.vault.getSession(ORIGIN))?.token).toBe(session);
+    expect(keyPairKeys(f.store)).toContain(`keypair:${oldKey}`);
+    f.clock.now += LOGIN_KEY_GRACE_MS; // a login key pair is spared by a sweep for its first 10 minutes
+    const g = f.restart();
+    await g.vault.getSession(ORIGIN);
+    expect(keyPairKeys(g.store)).toEqual([`keypair:${(await g.vault.getSession(ORIGIN))!.publicKey}`]);
   });
 });
