@@ -40,6 +40,7 @@ const alarm = alarmClock(REFRESH_ALARM);
 function emit(origin: string, event: VaultEvent): Promise<void> | undefined {
   void events.emit(origin, event);
   popups.notify();
+  if (event.type === "sessionStored" || event.type === "sessionRefreshed") return scheduler.armFor(event.detail.session);
   // Neither changes an expiry: nothing to re-arm.
   return event.type === "sessionExpiring" || event.type === "activeSessionChanged" ? undefined : scheduler.reschedule();
 }

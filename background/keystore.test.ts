@@ -54,3 +54,37 @@ describe("Keystore raw signatures", () => {
     expect(p256.verify(der, message, hexToBytes(record.publicKey), { format: "der", lowS: false })).toBe(true);
   });
 });
+
+describe("Keystore signing keys of new key pairs", () => {
+  /** A wrapping key that can be taken away, as a decryption that would fail. */
+  async function revocableWrappingKey() {
+    const key = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+    const access = { allowed: true };
+    return { access, wrappingKey: async () => (access.allowed ? key : Promise.reject(new Error("no wrapping key"))) };
+  }
+
+  it("signs with a key pair it made without decrypting its record; after forget it must decrypt again", async () => {
+    const { access, wrappingKey } = await revocableWrappingKey();
+    const keystore = new Keystore(wrappingKey);
+    const record = await keystore.generate("https://a.test", "refresh", 0);
+    access.allowed = false;
+    const message = utf8Encode('{"first":"signature"}');
+    const der = await keystore.sign(record, message);
+    expect(p256.verify(der, message, hexToBytes(record.publicKey), { format: "der", lowS: false })).toBe(true);
+
+    keystore.forget(record.publicKey);
+    await expect(keystore.sign(record, message)).rejects.toThrow("no wrapping key");
+    access.allowed = true;
+    expect(p256.verify(await keystore.sign(record, message), message, hexToBytes(record.publicKey), { format: "der", lowS: false })).toBe(true);
+  });
+
+  it("keeps the cached signing key non-extractable", async () => {
+    const { wrappingKey } = await revocableWrappingKey();
+    const keystore = new Keystore(wrappingKey);
+    const record = await keystore.generate("https://a.test", "login", 0);
+    const cached = await (keystore as unknown as { signingKeys: Map<string, Promise<CryptoKey>> }).signingKeys.get(record.publicKey);
+    expect(cached?.extractable).toBe(false);
+    expect(cached?.usages).toEqual(["sign"]);
+    await expect(crypto.subtle.exportKey("jwk", cached!)).rejects.toThrow();
+  });
+});

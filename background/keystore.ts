@@ -11,7 +11,9 @@
  * (`npm run bench`), noble signs ~7× slower and costs ~25 ms to build its tables on first use,
  * which made a refresh slower than Turnkey's own SDK. A record is decrypted once per worker
  * life into a non-extractable `CryptoKey` kept in memory; the plaintext scalar exists only
- * between decryption and import. Nothing here returns a private key.
+ * between decryption and import. A key pair made here is imported so at once, beside its
+ * encryption: its first signature (a login's, or the next refresh's `stamp_login`) then needs no
+ * decryption. Nothing here returns a private key.
  */
 import { base64UrlDecode, base64UrlEncode, bytesToHex, hexToBytes, utf8Encode } from "../shared/bytes.ts";
 import type { SignatureFormat } from "../shared/protocol.ts";
@@ -41,16 +43,22 @@ export class Keystore {
 
   constructor(private readonly wrappingKey: () => Promise<CryptoKey>) {}
 
+  /** A new key pair, encrypted for storage; its signing key is cached until `forget`. */
   async generate(origin: string, purpose: KeyPairPurpose, now: number): Promise<KeyPairRecord> {
     const { privateKey } = await crypto.subtle.generateKey(ECDSA_P256, true, ["sign", "verify"]);
-    const { d, x, y } = await crypto.subtle.exportKey("jwk", privateKey);
-    const secret = base64UrlDecode(d!);
+    const jwk = await crypto.subtle.exportKey("jwk", privateKey);
+    const secret = base64UrlDecode(jwk.d!);
     try {
-      const yBytes = base64UrlDecode(y!);
-      const publicKey = ((yBytes[31]! & 1) === 0 ? "02" : "03") + bytesToHex(base64UrlDecode(x!));
+      const yBytes = base64UrlDecode(jwk.y!);
+      const publicKey = ((yBytes[31]! & 1) === 0 ? "02" : "03") + bytesToHex(base64UrlDecode(jwk.x!));
       const iv = crypto.getRandomValues(new Uint8Array(12));
-      const ciphertext = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: additionalData(origin, publicKey) }, await this.wrappingKey(), secret);
-      return { v: 1, origin, publicKey, publicKeyY: y!, purpose, createdAt: now, iv: base64UrlEncode(iv), ciphertext: base64UrlEncode(new Uint8Array(ciphertext)) };
+      const signingKey = crypto.subtle.importKey("jwk", { ...jwk, key_ops: ["sign"], ext: false }, ECDSA_P256, false, ["sign"]);
+      const [ciphertext] = await Promise.all([
+        crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: additionalData(origin, publicKey) }, await this.wrappingKey(), secret),
+        signingKey,
+      ]);
+      this.signingKeys.set(publicKey, signingKey);
+      return { v: 1, origin, publicKey, publicKeyY: jwk.y!, purpose, createdAt: now, iv: base64UrlEncode(iv), ciphertext: base64UrlEncode(new Uint8Array(ciphertext)) };
     } finally {
       secret.fill(0);
     }
@@ -66,7 +74,7 @@ export class Keystore {
     return format === "raw" ? raw : rawSignatureToDer(raw);
   }
 
-  /** Drops a deleted key pair's in-memory signing key. */
+  /** Drops a deleted or discarded key pair's in-memory signing key. */
   forget(publicKey: string): void {
     this.signingKeys.delete(publicKey);
   }

@@ -1,10 +1,12 @@
 import { TurnkeyRequestError } from "@turnkey/http";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { base64UrlDecode, utf8Decode } from "../shared/bytes.ts";
 import { TurnkeyError } from "../shared/errors.ts";
 import type { PageStamperType, Stamp, VaultSettings } from "../shared/protocol.ts";
 import { refreshSessionArgs } from "../shared/validate.ts";
 import type { FrameStamper } from "./frame-stamper.ts";
+import { Keystore } from "./keystore.ts";
+import { LOGIN_KEY_GRACE_MS } from "./vault.ts";
 import { defaultSettings } from "./settings.ts";
 import { Refresher, toRefreshError } from "./refresh.ts";
 import type { StampLoginRequest, TurnkeyApi } from "./turnkey-client.ts";
@@ -124,6 +126,24 @@ describe("refreshSession", () => {
     turnkey.failWith = new TurnkeyRequestError({ code: 14, message: "unavailable", details: null });
     await expect(refresh()).rejects.toMatchObject({ code: "REFRESH_SESSION_ERROR" });
     expect(JSON.stringify([...f.store.data])).toBe(before);
+  });
+
+  it("drops the cached signing key of the key pair a failed refresh made, and keeps the signer's", async () => {
+    const oldKey = await login(f);
+    const forgotten: string[] = [];
+    const forget = Keystore.prototype.forget;
+    const spy = vi.spyOn(Keystore.prototype, "forget").mockImplementation(function (this: Keystore, publicKey: string) {
+      forgotten.push(publicKey);
+      forget.call(this, publicKey);
+    });
+    try {
+      turnkey.failWith = new TurnkeyRequestError({ code: 14, message: "unavailable", details: null });
+      await expect(refresh()).rejects.toMatchObject({ code: "REFRESH_SESSION_ERROR" });
+      expect(forgotten).toEqual([turnkey.calls[0]!.request.parameters.publicKey]);
+      expect(forgotten).not.toContain(oldKey);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("keeps a caller's publicKey on failure", async () => {
@@ -298,5 +318,34 @@ describe("the re-arm after a store or refresh", () => {
     rearms[1]!.done();
     await refreshed;
     expect(resolved).toEqual(["stored", "refreshed"]);
+  });
+
+  it("resolves once the new session is stored, without waiting for the old key pair's deletion, which signs nothing from then", async () => {
+    const oldKey = await login(f);
+    const remove = f.store.remove;
+    let removed: () => void = () => undefined;
+    f.store.remove = (keys) => new Promise<void>((resolve) => (removed = resolve)).then(() => remove(keys));
+    await refresh();
+    expect(keyPairKeys(f.store)).toContain(`keypair:${oldKey}`); // its deletion is still pending
+    await expect(f.vault.stampWithPublicKey(ORIGIN, "{}", oldKey)).rejects.toMatchObject({ code: "INVALID_REQUEST" });
+    removed();
+    await expect.poll(() => keyPairKeys(f.store)).toEqual([`keypair:${(await f.vault.getSession(ORIGIN))!.publicKey}`]);
+  });
+
+  it("reports an old key pair whose deletion failed; the refresh stands and a later start sweeps the key pair", async () => {
+    const oldKey = await login(f);
+    const remove = f.store.remove;
+    f.store.remove = async () => {
+      throw new Error("storage write failed");
+    };
+    const { session } = await refresh();
+    f.store.remove = remove;
+    await expect.poll(() => f.reports).toEqual(["could not delete a released key pair: Error: storage write failed"]);
+    expect((await f.vault.getSession(ORIGIN))?.token).toBe(session);
+    expect(keyPairKeys(f.store)).toContain(`keypair:${oldKey}`);
+    f.clock.now += LOGIN_KEY_GRACE_MS; // a login key pair is spared by a sweep for its first 10 minutes
+    const g = f.restart();
+    await g.vault.getSession(ORIGIN);
+    expect(keyPairKeys(g.store)).toEqual([`keypair:${(await g.vault.getSession(ORIGIN))!.publicKey}`]);
   });
 });

@@ -7,8 +7,10 @@
  * auto-refresh is off; clears expired sessions with `sessionExpired`. A failed automatic refresh
  * is retried with exponential backoff until the session expires. The alarm is re-armed after
  * every pass and whenever the vault or the settings change, and checked at every worker start.
+ * A stored or refreshed session waits for that re-arm only when the armed alarm would fire too
+ * late for it (`armFor`).
  */
-import type { VaultEvent, VaultSettings } from "../shared/protocol.ts";
+import type { Session, VaultEvent, VaultSettings } from "../shared/protocol.ts";
 import { toTurnkeyError } from "../shared/errors.ts";
 import { coalesce } from "./coalesce.ts";
 import { planSession, retryDelay } from "./refresh-plan.ts";
@@ -49,8 +51,34 @@ export class Scheduler {
   readonly run = coalesce(() => this.runPass());
   /** Re-arms the alarm for the next session that needs attention (coalesced). */
   readonly reschedule = coalesce(() => this.arm());
+  /**
+   * When the alarm this worker armed fires (ms); `undefined` while unknown: before the first
+   * re-arm, during one, or when cleared. Once its time has passed it has fired (or is about to),
+   * and its pass re-arms. A new worker re-arms from storage.
+   */
+  private armedAt: number | undefined;
 
   constructor(private readonly deps: SchedulerDeps) {}
+
+  /**
+   * Re-arms for a session just stored or refreshed; resolves once the alarm fires no later than
+   * that session needs it. An alarm already armed to fire earlier (and not yet fired) is soon
+   * enough, since its pass re-arms from every session: then this resolves at once and the
+   * re-arm, which only tightens the alarm, finishes in the background.
+   */
+  async armFor(session: Session): Promise<void> {
+    const now = this.deps.now();
+    // No status: a session that just succeeded has none, and without one its plan is the earliest.
+    const plan = planSession({ session, apiBaseUrl: "", storedAt: now }, undefined, await this.deps.settings(), now);
+    const needed = plan.action === "wait" ? plan.until : now;
+    const armedAt = this.armedAt;
+    const rearm = this.reschedule();
+    if (armedAt !== undefined && now < armedAt && armedAt <= needed) {
+      rearm.catch(() => undefined);
+      return;
+    }
+    await rearm;
+  }
 
   private async runPass(): Promise<void> {
     const { vault, statuses, emit } = this.deps;
@@ -89,6 +117,7 @@ export class Scheduler {
   }
 
   private async arm(): Promise<void> {
+    this.armedAt = undefined;
     const settings = await this.deps.settings();
     const now = this.deps.now();
     let next: number | undefined;
@@ -97,6 +126,8 @@ export class Scheduler {
       const at = plan.action === "wait" ? plan.until : now;
       next = next === undefined ? at : Math.min(next, at);
     }
-    await this.deps.alarm.set(next === undefined ? undefined : Math.max(next, now + MIN_ALARM_GAP_MS));
+    const when = next === undefined ? undefined : Math.max(next, now + MIN_ALARM_GAP_MS);
+    await this.deps.alarm.set(when);
+    this.armedAt = when;
   }
 }

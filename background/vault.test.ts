@@ -1,6 +1,7 @@
 import { p256 } from "@noble/curves/nist.js";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { base64UrlDecode, hexToBytes, utf8Decode, utf8Encode } from "../shared/bytes.ts";
+import { Keystore } from "./keystore.ts";
 import { LOGIN_KEY_GRACE_MS } from "./vault.ts";
 import { keyPairKeys, login, ORIGIN, OTHER_ORIGIN, tokenFor, vaultFixture, type VaultFixture } from "./vault.fixture.ts";
 
@@ -133,6 +134,25 @@ describe("sessions", () => {
     await expect(f.vault.clearSession(ORIGIN, DEFAULT)).rejects.toThrow();
     expect(JSON.stringify([...f.store.data])).toBe(before);
     expect(await f.vault.getSession(ORIGIN)).toBeDefined();
+  });
+
+  it("a createApiKeyPair whose write fails stores nothing and keeps no signing key of it in memory", async () => {
+    const forgotten: string[] = [];
+    const forget = Keystore.prototype.forget;
+    const spy = vi.spyOn(Keystore.prototype, "forget").mockImplementation(function (this: Keystore, publicKey: string) {
+      forgotten.push(publicKey);
+      forget.call(this, publicKey);
+    });
+    try {
+      await f.vault.getSession(ORIGIN); // the first read writes the storage format; fail the key pair's write
+      f.store.failNextWrite();
+      await expect(f.vault.createApiKeyPair(ORIGIN)).rejects.toThrow("storage write failed");
+      expect(keyPairKeys(f.store)).toEqual([]);
+      expect(forgotten).toHaveLength(1);
+      expect(forgotten[0]).toMatch(/^0[23][0-9a-f]{64}$/);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

@@ -111,7 +111,12 @@ export class Vault {
         throw quotaExceeded(`${origin} holds ${held} key pairs, the most a site may; clear unused key pairs or sessions first`);
       }
       const record = await this.deps.keystore.generate(origin, "login", this.deps.now());
-      await this.deps.store.set({ [keyPairStorageKey(record.publicKey)]: record });
+      try {
+        await this.deps.store.set({ [keyPairStorageKey(record.publicKey)]: record });
+      } catch (error) {
+        this.deps.keystore.forget(record.publicKey);
+        throw error;
+      }
       state.keyPairs.set(record.publicKey, record);
       return record.publicKey;
     });
@@ -300,13 +305,19 @@ export class Vault {
       this.hold(ticket.signer.publicKey, -1);
       this.hold(ticket.newKeyPair.publicKey, -1);
       const cleanup = [ticket.signer.publicKey, ...(ticket.ownsNewKeyPair ? [ticket.newKeyPair.publicKey] : [])];
+      // A key pair this refresh made but never stored: only its cached signing key is left to drop.
+      const discard = () => {
+        if (ticket.ownsNewKeyPair && !state.keyPairs.has(ticket.newKeyPair.publicKey)) this.deps.keystore.forget(ticket.newKeyPair.publicKey);
+      };
       if (!outcome) {
+        discard();
         await this.deleteUnusedKeyPairs(state, cleanup);
         return undefined;
       }
       try {
         return await this.commitRefresh(state, ticket, outcome.token, outcome.expirationSeconds);
       } catch (error) {
+        discard();
         await this.deleteUnusedKeyPairs(state, cleanup).catch(() => undefined);
         throw error;
       }
@@ -328,7 +339,8 @@ export class Vault {
     const session: Session = { ...parsed, expirationSeconds };
     const stored: StoredSession = { session, apiBaseUrl: ticket.previous.apiBaseUrl, storedAt: this.deps.now() };
     const sessions = { ...record.sessions, [ticket.sessionKey]: stored };
-    await this.writeOrigin(state, ticket.origin, { ...record, sessions }, [ticket.signer.publicKey], ticket.ownsNewKeyPair ? ticket.newKeyPair : undefined);
+    await this.writeOrigin(state, ticket.origin, { ...record, sessions }, [], ticket.ownsNewKeyPair ? ticket.newKeyPair : undefined);
+    this.releaseKeyPairs(state, [ticket.signer.publicKey]);
     await this.deps.emit(ticket.origin, { type: "sessionRefreshed", detail: { sessionKey: ticket.sessionKey, session } });
     return session;
   }
@@ -430,25 +442,46 @@ export class Vault {
   }
 
   /**
+   * Forgets those of `candidates` that nothing uses at once, and deletes them from storage without
+   * waiting: for the old key pair of a refresh, whose new session is already stored. Memory goes
+   * first, so the key signs nothing once the refresh resolves; a record the deletion misses (a
+   * failed write, a worker stopped meanwhile) is referenced by no session and swept at a start
+   * like any such key pair.
+   */
+  private releaseKeyPairs(state: State, candidates: string[]): void {
+    const unused = this.unusedKeyPairs(state, candidates, false);
+    if (unused.length === 0) return;
+    for (const publicKey of unused) {
+      state.keyPairs.delete(publicKey);
+      this.deps.keystore.forget(publicKey);
+    }
+    this.deps.store.remove(unused.map(keyPairStorageKey)).catch((error: unknown) => this.deps.report?.(`could not delete a released key pair: ${String(error)}`));
+  }
+
+  /**
    * Deletes those of `candidates` that no session references and no refresh holds. A sweep
    * spares login key pairs younger than `LOGIN_KEY_GRACE_MS` (a page may be logging in with one).
    */
   private async deleteUnusedKeyPairs(state: State, candidates: string[], { spareFreshLoginKeys = false } = {}): Promise<void> {
-    const now = this.deps.now();
-    const referenced = new Set<string>();
-    for (const record of state.origins.values()) {
-      for (const stored of Object.values(record.sessions)) referenced.add(stored.session.publicKey!);
-    }
-    const unused = candidates.filter((publicKey) => {
-      const keyPair = state.keyPairs.get(publicKey);
-      if (!keyPair || referenced.has(publicKey) || this.inFlight.has(publicKey)) return false;
-      return !spareFreshLoginKeys || keyPair.purpose === "refresh" || now - keyPair.createdAt >= LOGIN_KEY_GRACE_MS;
-    });
+    const unused = this.unusedKeyPairs(state, candidates, spareFreshLoginKeys);
     if (unused.length === 0) return;
     await this.deps.store.remove(unused.map(keyPairStorageKey));
     for (const publicKey of unused) {
       state.keyPairs.delete(publicKey);
       this.deps.keystore.forget(publicKey);
     }
+  }
+
+  private unusedKeyPairs(state: State, candidates: string[], spareFreshLoginKeys: boolean): string[] {
+    const now = this.deps.now();
+    const referenced = new Set<string>();
+    for (const record of state.origins.values()) {
+      for (const stored of Object.values(record.sessions)) referenced.add(stored.session.publicKey!);
+    }
+    return candidates.filter((publicKey) => {
+      const keyPair = state.keyPairs.get(publicKey);
+      if (!keyPair || referenced.has(publicKey) || this.inFlight.has(publicKey)) return false;
+      return !spareFreshLoginKeys || keyPair.purpose === "refresh" || now - keyPair.createdAt >= LOGIN_KEY_GRACE_MS;
+    });
   }
 }
