@@ -87,4 +87,27 @@ describe("Keystore signing keys of new key pairs", () => {
     expect(cached?.usages).toEqual(["sign"]);
     await expect(crypto.subtle.exportKey("jwk", cached!)).rejects.toThrow();
   });
+
+  it("hands out a new key pair's public key before its record is sealed; the record is its, and a failed seal rejects", async () => {
+    const wrappingKey = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+    let releaseWrappingKey!: () => void;
+    const wrappingKeyReady = new Promise<void>((resolve) => (releaseWrappingKey = resolve));
+    const keystore = new Keystore(async () => (await wrappingKeyReady, wrappingKey));
+    const { publicKey, sealed } = await keystore.generateSealedLater("https://a.test", "refresh", 7);
+    expect(publicKey).toMatch(/^0[23][0-9a-f]{64}$/);
+    let settled = false;
+    void sealed.then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(settled).toBe(false); // still waiting for the wrapping key
+    releaseWrappingKey();
+    const record = await sealed;
+    expect(record).toMatchObject({ publicKey, origin: "https://a.test", purpose: "refresh", createdAt: 7 });
+    // A fresh keystore (a restarted worker) decrypts the record and signs for that public key.
+    const message = utf8Encode("{}");
+    const der = await new Keystore(async () => wrappingKey).sign(record, message);
+    expect(p256.verify(der, message, hexToBytes(publicKey), { format: "der", lowS: false })).toBe(true);
+
+    const failing = new Keystore(async () => Promise.reject(new Error("no wrapping key")));
+    await expect((await failing.generateSealedLater("https://a.test", "refresh", 0)).sealed).rejects.toThrow("no wrapping key");
+  });
 });

@@ -45,24 +45,38 @@ export class Keystore {
 
   /** A new key pair, encrypted for storage; its signing key is cached until `forget`. */
   async generate(origin: string, purpose: KeyPairPurpose, now: number): Promise<KeyPairRecord> {
+    return (await this.generateSealedLater(origin, purpose, now)).sealed;
+  }
+
+  /**
+   * Makes a key pair and returns its public key at once, with its encrypted record still being
+   * made (`sealed`): a refresh asks Turnkey for the new session meanwhile, and stores the record
+   * with that session. Its non-extractable signing key is cached from the start.
+   */
+  async generateSealedLater(origin: string, purpose: KeyPairPurpose, now: number): Promise<{ publicKey: string; sealed: Promise<KeyPairRecord> }> {
     const { privateKey } = await crypto.subtle.generateKey(ECDSA_P256, true, ["sign", "verify"]);
     const jwk = await crypto.subtle.exportKey("jwk", privateKey);
     const secret = base64UrlDecode(jwk.d!);
-    try {
-      const yBytes = base64UrlDecode(jwk.y!);
-      const publicKey = ((yBytes[31]! & 1) === 0 ? "02" : "03") + bytesToHex(base64UrlDecode(jwk.x!));
-      const iv = crypto.getRandomValues(new Uint8Array(12));
-      const signingKey = crypto.subtle.importKey("jwk", { ...jwk, key_ops: ["sign"], ext: false }, ECDSA_P256, false, ["sign"]);
-      const [ciphertext] = await Promise.all([
-        crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: additionalData(origin, publicKey) }, await this.wrappingKey(), secret),
-        signingKey,
-      ]);
-      this.signingKeys.set(publicKey, signingKey);
-      return { v: 1, origin, publicKey, publicKeyY: jwk.y!, purpose, createdAt: now, iv: base64UrlEncode(iv), ciphertext: base64UrlEncode(new Uint8Array(ciphertext)) };
-    } finally {
-      secret.fill(0);
-    }
+    const yBytes = base64UrlDecode(jwk.y!);
+    const publicKey = ((yBytes[31]! & 1) === 0 ? "02" : "03") + bytesToHex(base64UrlDecode(jwk.x!));
+    const signingKey = crypto.subtle.importKey("jwk", { ...jwk, key_ops: ["sign"], ext: false }, ECDSA_P256, false, ["sign"]);
+    this.signingKeys.set(publicKey, signingKey);
+    signingKey.catch(() => this.signingKeys.get(publicKey) === signingKey && this.signingKeys.delete(publicKey));
+    const seal = async (): Promise<KeyPairRecord> => {
+      try {
+        const iv = crypto.getRandomValues(new Uint8Array(12));
+        const [ciphertext] = await Promise.all([
+          crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: additionalData(origin, publicKey) }, await this.wrappingKey(), secret),
+          signingKey,
+        ]);
+        return { v: 1, origin, publicKey, publicKeyY: jwk.y!, purpose, createdAt: now, iv: base64UrlEncode(iv), ciphertext: base64UrlEncode(new Uint8Array(ciphertext)) };
+      } finally {
+        secret.fill(0);
+      }
+    };
+    return { publicKey, sealed: seal() };
   }
+
 
   /**
    * ECDSA P-256/SHA-256 over `message`: DER-encoded as Turnkey's stamps carry it, or `"raw"`

@@ -61,9 +61,11 @@ export interface RefreshTicket {
   /** The session as it was when the refresh began; the commit only replaces this exact one. */
   previous: StoredSession;
   signer: KeyPairRecord;
-  newKeyPair: KeyPairRecord;
+  newKeyPair: Pick<KeyPairRecord, "publicKey">;
   /** The vault made `newKeyPair` for this refresh (no `publicKey` was given), so a failure deletes it. */
   ownsNewKeyPair: boolean;
+  /** That key pair's encrypted record, made while Turnkey is asked; stored with the new session. */
+  sealedNewKeyPair?: Promise<KeyPairRecord>;
 }
 
 interface State {
@@ -278,7 +280,8 @@ export class Vault {
         throw new TurnkeyError(`stampWith "${input.stampWith}" needs the stamper registered by the calling page; only a page's own refreshSession can use it`, "INVALID_CONFIGURATION");
       }
 
-      let newKeyPair: KeyPairRecord | undefined;
+      let newKeyPair: Pick<KeyPairRecord, "publicKey"> | undefined;
+      let sealedNewKeyPair: Promise<KeyPairRecord> | undefined;
       if (input.publicKey !== undefined) {
         newKeyPair = this.ownKeyPair(state, origin, input.publicKey);
         if (!newKeyPair) throw new TurnkeyError("publicKey is not a key pair this origin created with createApiKeyPair()", "INVALID_REQUEST");
@@ -286,12 +289,17 @@ export class Vault {
       } else {
         // Kept in memory until the refresh succeeds, then stored in the same write as the new
         // session: a worker that dies before then leaves nothing behind, and the refresh costs
-        // one storage write fewer.
-        newKeyPair = await this.deps.keystore.generate(origin, "refresh", this.deps.now());
+        // one storage write fewer. Its encryption runs while Turnkey is asked.
+        const generated = await this.deps.keystore.generateSealedLater(origin, "refresh", this.deps.now());
+        newKeyPair = { publicKey: generated.publicKey };
+        sealedNewKeyPair = generated.sealed;
+        sealedNewKeyPair.catch(() => undefined); // awaited by the commit; a refresh that fails first never looks
       }
       this.hold(signer.publicKey, +1);
       this.hold(newKeyPair.publicKey, +1);
-      return { origin, sessionKey, previous, signer, newKeyPair, ownsNewKeyPair: input.publicKey === undefined };
+      const ticket: RefreshTicket = { origin, sessionKey, previous, signer, newKeyPair, ownsNewKeyPair: input.publicKey === undefined };
+      if (sealedNewKeyPair) ticket.sealedNewKeyPair = sealedNewKeyPair;
+      return ticket;
     });
   }
 
@@ -339,7 +347,8 @@ export class Vault {
     const session: Session = { ...parsed, expirationSeconds };
     const stored: StoredSession = { session, apiBaseUrl: ticket.previous.apiBaseUrl, storedAt: this.deps.now() };
     const sessions = { ...record.sessions, [ticket.sessionKey]: stored };
-    await this.writeOrigin(state, ticket.origin, { ...record, sessions }, [], ticket.ownsNewKeyPair ? ticket.newKeyPair : undefined);
+    const newRecord = ticket.ownsNewKeyPair ? await ticket.sealedNewKeyPair : undefined;
+    await this.writeOrigin(state, ticket.origin, { ...record, sessions }, [], newRecord);
     this.releaseKeyPairs(state, [ticket.signer.publicKey]);
     await this.deps.emit(ticket.origin, { type: "sessionRefreshed", detail: { sessionKey: ticket.sessionKey, session } });
     return session;
