@@ -1,7 +1,9 @@
 /**
  * The content script's forwarding (isolated world), started on a frame's first page connection:
  * bridge.iife.ts keeps only the handshake listener, so that pages that never use the vault do
- * not pay for setting up comlink, the rpc guard or the stamp relay.
+ * not pay for setting up comlink, the rpc guard or the stamp relay. The build bundles it with its
+ * imports into one function (build/lazy-content.ts → content/lazy/bridge-forwarder.js), so that
+ * none of their top-level statements run either.
  *
  * The page side is a comlink `expose` of a forwarder behind `guardEndpoint`, so only
  * allow-listed method calls with plain-data arguments get through; the background side is a

@@ -4,9 +4,9 @@
  *
  * It runs in every frame of every page, and almost none of them ever use the vault, so this is
  * only the handshake listener. The forwarding itself (comlink, the rpc guard, the stamp relay,
- * the runtime port) is set up by bridge-forwarder.ts on the frame's first page connection. V8
- * compiles function bodies only when first called, so a page that never calls pays for
- * pre-parsing that code, not for compiling or running it.
+ * the runtime port) is bridge-forwarder.ts, pre-bundled into one function (build/lazy-content.ts)
+ * that runs on the frame's first page connection: a page that never calls pays for V8
+ * pre-parsing it, not for compiling or running it.
  *
  * Measured in every frame (bench/measure-page-load.ts), a `window.postMessage` cost more than all
  * the rest of this script, so it announces nothing at start: a page script that called before
@@ -17,13 +17,13 @@
  * such calls itself).
  */
 import { WINDOW_MESSAGE_TAG } from "../shared/protocol.ts";
-import { startForwarder } from "./bridge-forwarder.ts";
+import { loadBridgeForwarder } from "./lazy/bridge-forwarder.js";
 
 let accept: ((port: MessagePort) => void) | undefined;
 
 if (origin !== "null") {
   window.addEventListener("message", (event) => {
     if (event.source !== window || event.data?.[WINDOW_MESSAGE_TAG] !== "connect" || event.ports.length !== 1) return;
-    (accept ??= startForwarder())(event.ports[0]!);
+    (accept ??= loadBridgeForwarder().startForwarder())(event.ports[0]!);
   });
 }

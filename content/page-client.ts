@@ -1,7 +1,9 @@
 /**
  * The page script's client of the vault (main world), created on first use: page.iife.ts keeps
  * only the frozen `window.turnkeySession` stub, so that pages that never use the vault do not
- * pay for setting up comlink, the error handler or the stamper registry.
+ * pay for setting up comlink, the error handler or the stamper registry. The build bundles it
+ * with its imports into one function (build/lazy-content.ts → content/lazy/page-client.js), so
+ * that none of their top-level statements run either.
  *
  * Each method is a comlink call over a `MessagePort` to the content script. Events from the
  * vault are dispatched on the provider. The one thing it keeps is the page's own stampers

@@ -3,18 +3,20 @@
  *
  * It runs in every frame of every page, and almost none of them ever use the vault, so this is
  * only the frozen provider and its announcement. Everything else (the error handler, the
- * stamper registry, comlink, the port to the content script) is set up by page-client.ts on the
- * first method call or `addEventListener`. V8 compiles function bodies only when first called,
- * so a page that never calls pays for pre-parsing that code, not for compiling or running it.
+ * stamper registry, comlink, the port to the content script) is page-client.ts, pre-bundled
+ * into one function (build/lazy-content.ts) that runs on the first method call or
+ * `addEventListener`: a page that never calls pays for V8 pre-parsing it, not for compiling or
+ * running it.
  */
 import { VAULT_INFO, VAULT_METHODS, type PageStamperApi, type VaultApi } from "../shared/protocol.ts";
-import { createPageClient, type PageClient } from "./page-client.ts";
+import { loadPageClient } from "./lazy/page-client.js";
+import type { PageClient } from "./page-client.ts";
 
 const provider = new EventTarget() as EventTarget & VaultApi & PageStamperApi;
 // Read before any page script runs: a page can shadow `window.origin`, not change its frame's origin.
 const opaqueOrigin = origin === "null";
 let pageClient: PageClient | undefined;
-const client = () => (pageClient ??= createPageClient(provider, opaqueOrigin));
+const client = () => (pageClient ??= loadPageClient().createPageClient(provider, opaqueOrigin));
 
 for (const method of [...VAULT_METHODS, "registerStamper", "unregisterStamper"] as const) {
   Object.defineProperty(provider, method, { value: (...args: unknown[]) => client().call(method, args), enumerable: true });
