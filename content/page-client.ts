@@ -71,26 +71,30 @@ export function createPageClient(provider: EventTarget, opaqueOrigin: boolean): 
   async function connect(): Promise<Connection> {
     if (opaqueOrigin) throw new TurnkeyError(OPAQUE_ORIGIN_MESSAGE, "UNSUPPORTED_PLATFORM");
     connection ??= new Promise((resolve) => {
-      let port: MessagePort | undefined;
-      let ready = false;
+      // Every handshake stays open until one is answered: a slow bridge's answer to an earlier
+      // one is taken, not lost. The others are closed then, so events arrive on one port only.
+      const handshakes: MessagePort[] = [];
+      let chosen: MessagePort | undefined;
       let retryMs = 25;
       const open = () => {
-        if (ready) return;
-        port?.close();
-        const channel = new MessageChannel();
-        const current = (port = channel.port1);
+        if (chosen) return;
+        const { port1: current, port2 } = new MessageChannel();
+        handshakes.push(current);
         current.addEventListener("message", ({ data }) => {
-          if (data?.channel === "ready" && !ready) {
-            ready = true;
+          if (data?.channel === "ready" && !chosen) {
+            chosen = current;
+            for (const other of handshakes) if (other !== current) other.close();
             resolve({ vault: remoteMethods(Comlink.wrap<VaultApi>(current)), port: current });
+          } else if (current !== chosen) {
+            current.close(); // a handshake answered after another one was taken
           } else if (data?.channel === "event") {
             dispatchVaultEvent(data.event);
-          } else if (data?.channel === "stamp-request" && ready) {
+          } else if (data?.channel === "stamp-request") {
             void stampers.answer(data).then((reply) => reply && current.postMessage(reply));
           }
         });
         current.start();
-        window.postMessage({ [WINDOW_MESSAGE_TAG]: "connect" }, "*", [channel.port2]);
+        window.postMessage({ [WINDOW_MESSAGE_TAG]: "connect" }, "*", [port2]);
         setTimeout(open, (retryMs *= 2)); // 50 ms, 100 ms, 200 ms …
       };
       open();
