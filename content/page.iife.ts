@@ -1,38 +1,55 @@
 /**
  * The page script (main world, `document_start`): defines `window.turnkeySession`.
  *
- * It runs in every frame of every page, and almost none of them ever use the vault, so this is
- * only the frozen provider and its announcement. Everything else (the error handler, the
- * stamper registry, comlink, the port to the content script) is page-client.ts, pre-bundled
- * into one function (build/lazy-content.ts) that runs on the first method call or
- * `addEventListener`: a page that never calls pays for V8 pre-parsing it, not for compiling or
- * running it.
+ * It runs in every frame of every page, and almost none of them ever use the vault, so at start
+ * it only defines the property and listens for `turnkeySession:request` (docs/api.md#what-runs-before-a-page-calls).
+ * The frozen provider is built on the first read of `window.turnkeySession`, and its client
+ * (page-client.ts: comlink, the error handler, the stamper registry, the port to the content
+ * script) on the first method call or `addEventListener`, pre-bundled into one function
+ * (build/lazy-content.ts) that V8 only pre-parses until then.
+ *
+ * The announce is dispatched on request, and at start only where a page script may already be
+ * listening: a document this script reached after it was parsed (Firefox injects into the tabs
+ * open when the extension is installed). At `document_start` nothing of the page has run yet, and
+ * a frame's first `CustomEvent` costs it more than the minimal extension's whole script time.
  */
 import { VAULT_INFO, VAULT_METHODS, type PageStamperApi, type VaultApi } from "../shared/protocol.ts";
 import { loadPageClient } from "./lazy/page-client.js";
 import type { PageClient } from "./page-client.ts";
 
-const provider = new EventTarget() as EventTarget & VaultApi & PageStamperApi;
-// Read before any page script runs: a page can shadow `window.origin`, not change its frame's origin.
-const opaqueOrigin = origin === "null";
-let pageClient: PageClient | undefined;
-const client = () => (pageClient ??= loadPageClient().createPageClient(provider, opaqueOrigin));
+type Provider = EventTarget & VaultApi & PageStamperApi;
 
-for (const method of [...VAULT_METHODS, "registerStamper", "unregisterStamper"] as const) {
-  Object.defineProperty(provider, method, { value: (...args: unknown[]) => client().call(method, args), enumerable: true });
+// Read before any page script runs: a page can shadow `window.origin`, not change its frame's
+// origin, and its replacing `Object.freeze` or `EventTarget` later cannot unfreeze the provider.
+const opaqueOrigin = origin === "null";
+const { defineProperty, freeze } = Object;
+const Target = EventTarget;
+let provider: Provider | undefined;
+
+/** The frozen provider: an `EventTarget` whose methods forward to the page client, made on first use. */
+function getProvider(): Provider {
+  if (provider) return provider;
+  const target = new Target() as Provider;
+  let pageClient: PageClient | undefined;
+  const client = () => (pageClient ??= loadPageClient().createPageClient(target, opaqueOrigin));
+  for (const method of [...VAULT_METHODS, "registerStamper", "unregisterStamper"] as const) {
+    defineProperty(target, method, { value: (...args: unknown[]) => client().call(method, args), enumerable: true });
+  }
+  const addListener = target.addEventListener.bind(target);
+  defineProperty(target, "addEventListener", {
+    value: (...args: Parameters<EventTarget["addEventListener"]>) => {
+      client().listen(); // a page that only listens still needs the bridge up to hear events
+      addListener(...args);
+    },
+  });
+  return (provider = freeze(target));
 }
-const addListener = provider.addEventListener.bind(provider);
-Object.defineProperty(provider, "addEventListener", {
-  value: (...args: Parameters<EventTarget["addEventListener"]>) => {
-    client().listen(); // a page that only listens still needs the bridge up to hear events
-    addListener(...args);
-  },
-});
-Object.freeze(provider);
-// Neither writable nor configurable (defineProperty's defaults): no page script can replace it.
-Object.defineProperty(window, "turnkeySession", { value: provider, enumerable: true });
+
+// An accessor without a setter, not configurable: no page script can replace it, and every read
+// returns the same provider.
+defineProperty(window, "turnkeySession", { get: getProvider, enumerable: true });
 
 const announce = () =>
-  window.dispatchEvent(new CustomEvent("turnkeySession:announce", { detail: Object.freeze({ info: VAULT_INFO, provider }) }));
+  window.dispatchEvent(new CustomEvent("turnkeySession:announce", { detail: freeze({ info: VAULT_INFO, provider: getProvider() }) }));
 window.addEventListener("turnkeySession:request", announce);
-announce();
+if (document.readyState !== "loading") announce();

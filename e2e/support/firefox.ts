@@ -37,6 +37,8 @@ export interface FirefoxVault {
   browser: Browser;
   /** The add-on id (`browser_specific_settings.gecko.id`). */
   addonId: string;
+  /** The folder it was installed from (`dist-firefox/` unless given). */
+  extensionDir: string;
   /** `moz-extension://<uuid>`: a per-profile host, not the id. */
   extensionOrigin: string;
   /** Opens `url` in a new tab and waits until the page sees `window.turnkeySession`. */
@@ -87,7 +89,7 @@ export async function launchFirefoxVault(opts: { extensionDir?: string } = {}): 
     });
     const addonId = await browser.installExtension(extensionDir);
     if (addonId !== manifest.browser_specific_settings.gecko.id) throw new Error(`Installed ${addonId}, expected ${manifest.browser_specific_settings.gecko.id}`);
-    return await vaultOf(browser, addonId, userDataDir);
+    return await vaultOf(browser, addonId, extensionDir, userDataDir);
   } catch (error) {
     await browser?.close().catch(() => {});
     await rm(userDataDir, { recursive: true, force: true, maxRetries: 3 });
@@ -95,7 +97,7 @@ export async function launchFirefoxVault(opts: { extensionDir?: string } = {}): 
   }
 }
 
-async function vaultOf(browser: Browser, addonId: string, userDataDir: string): Promise<FirefoxVault> {
+async function vaultOf(browser: Browser, addonId: string, extensionDir: string, userDataDir: string): Promise<FirefoxVault> {
   const connection = (browser as unknown as { connection: BidiConnection }).connection;
 
   /** Evaluates `expression` in the browser's chrome window, with chrome privileges. */
@@ -125,6 +127,7 @@ async function vaultOf(browser: Browser, addonId: string, userDataDir: string): 
   return {
     browser,
     addonId,
+    extensionDir,
     extensionOrigin,
     async openPage(url) {
       const page = await browser.newPage();
