@@ -82,10 +82,11 @@ export function startForwarder(): (port: MessagePort) => void {
       stamps.forget(evicted);
       evicted.close();
     }
-    port.onmessage = ({ data }) => {
+    port.addEventListener("message", ({ data }) => {
       stamps.fromPage(port, data, replyFromPage);
       calls.fromPage(port, data);
-    };
+    });
+    port.start();
     port.postMessage({ channel: "ready" });
     vault(); // connect now, so that events reach a page that only listens
   };
