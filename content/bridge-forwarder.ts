@@ -52,6 +52,7 @@ export function startForwarder(): (port: MessagePort) => void {
       const port = chrome.runtime.connect({ name: PORT_NAMES.page });
       const endpoint = portEndpoint(port);
       endpoint.onEvent((event) => toPage({ channel: "event", event }));
+      // The endpoint hands over comlink's replies, and its SERVICE_UNAVAILABLE for calls a stopped worker dropped.
       endpoint.addEventListener("message", ((event: MessageEvent) => calls.fromBackground(event.data)) as EventListener);
       port.onMessage.addListener((message: unknown) => stamps.fromBackground(message, (reply) => toBackground(port, reply)));
       background = { port, endpoint };
