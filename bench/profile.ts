@@ -12,6 +12,8 @@
  *   cold-stamp   the same for a first stamp() (adds the wrapping key, decrypt, key import)
  *   bridge-page  the page's renderer thread (page script + content script) over 2,000 calls
  *   bridge-worker the worker over the same calls
+ *   stamp-page   the page's renderer thread over 2,000 stamp() calls (a stamp_login body)
+ *   stamp-worker the worker over the same stamps
  *   refresh      the worker over 30 refreshSession() calls against the stand-in
  *   popup-1000   the popup page's renderer while it reloads with 1,000 sessions until all show
  * Each profile is saved as bench/results/profiles/<name>.cpuprofile (open it in DevTools) and
@@ -199,6 +201,14 @@ async function main(): Promise<void> {
     });
     await save("bridge-page", await stopProfiler(renderer));
     await save("bridge-worker", await stopProfiler(worker));
+
+    await startProfiler(worker);
+    await startProfiler(renderer);
+    await page.evaluate(async (payload) => {
+      for (let i = 0; i < 2000; i++) await (window as unknown as { turnkeySession: { stamp(p: string): Promise<unknown> } }).turnkeySession.stamp(payload);
+    }, stampLoginBody());
+    await save("stamp-page", await stopProfiler(renderer));
+    await save("stamp-worker", await stopProfiler(worker));
 
     await call(page, "refreshSession");
     await startProfiler(worker);

@@ -3,8 +3,8 @@
  * `MessagePort` and the background's `runtime.Port`.
  *
  * It runs in every frame of every page, and almost none of them ever use the vault, so this is
- * only the handshake listener. The forwarding itself (comlink, the rpc guard, the stamp relay,
- * the runtime port) is bridge-forwarder.ts, pre-bundled into one function (build/lazy-content.ts)
+ * only the handshake listener. The forwarding itself (the call relay and its rpc guard, the stamp
+ * relay, the runtime port) is bridge-forwarder.ts, pre-bundled into one function (build/lazy-content.ts)
  * that runs on the frame's first page connection: a page that never calls pays for V8
  * pre-parsing it, not for compiling or running it.
  *

@@ -4,13 +4,17 @@
  * the signature being ECDSA P-256/SHA-256 over the exact request body bytes. Same field order
  * as `@turnkey/api-key-stamper`.
  */
-import { base64UrlEncode, bytesToHex, utf8Encode } from "./bytes.ts";
+import { base64UrlEncodeAscii, bytesToHex } from "./bytes.ts";
 import type { Stamp } from "./protocol.ts";
 
 export const API_KEY_STAMP_HEADER = "X-Stamp";
 export const API_KEY_STAMP_SCHEME = "SIGNATURE_SCHEME_TK_API_P256";
 
+const HEX = /^[0-9a-f]+$/i;
+
 export function encodeApiKeyStamp(publicKeyHex: string, derSignature: Uint8Array): Stamp {
+  // Hex digits and the scheme's name: the JSON is ASCII, encoded as it is (no UTF-8 step).
+  if (!HEX.test(publicKeyHex)) throw new TypeError("the stamp's public key is not hex");
   const stamp = { publicKey: publicKeyHex, scheme: API_KEY_STAMP_SCHEME, signature: bytesToHex(derSignature) };
-  return { stampHeaderName: API_KEY_STAMP_HEADER, stampHeaderValue: base64UrlEncode(utf8Encode(JSON.stringify(stamp))) };
+  return { stampHeaderName: API_KEY_STAMP_HEADER, stampHeaderValue: base64UrlEncodeAscii(JSON.stringify(stamp)) };
 }

@@ -5,10 +5,12 @@
  */
 
 const HEX = /^(?:[0-9a-fA-F]{2})*$/;
+/** Every byte's two hex digits: a stamp writes ~70 bytes as hex, and a lookup beats formatting each. */
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
 
 export function bytesToHex(bytes: Uint8Array): string {
   let hex = "";
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
+  for (const byte of bytes) hex += HEX_BYTES[byte];
   return hex;
 }
 
@@ -24,7 +26,15 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/;
 export function base64UrlEncode(bytes: Uint8Array): string {
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return base64UrlEncodeAscii(binary);
+}
+
+/**
+ * base64url of a string whose characters are all below 0x80 (or, for `base64UrlEncode`, bytes as
+ * Latin-1): such a string is its own UTF-8, so `btoa` encodes it with no byte array in between.
+ */
+export function base64UrlEncodeAscii(text: string): string {
+  return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 /** Decodes base64url; accepts missing or present `=` padding, rejects the `+`/`/` alphabet. */
