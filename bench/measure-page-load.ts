@@ -75,7 +75,7 @@ export const pageLoad: Measure = {
   id: "pageload",
   title: "0. Page-load cost (20 iframes, never calls the vault)",
   async run(ctx: BenchContext): Promise<MeasureResult> {
-    const rounds = ctx.quick ? 4 : 40;
+    const rounds = ctx.quick ? 4 : 60;
     const browsers = {
       none: await launch(undefined),
       minimal: await launch(join(ctx.repoRoot, "bench", "minimal-extension")),
