@@ -129,9 +129,11 @@ export function renderSessions(container: HTMLElement, entries: SessionEntry[]):
     else byOrigin.set(entry.origin, [index]);
   });
   container.replaceChildren(
-    ...[...byOrigin].map(([origin, indexes]) =>
-      h("section", { className: "origin", attrs: { "aria-label": origin } }, h("h2", { title: origin }, origin), ...indexes.map((index) => sessionCard(entries[index]!, index, now))),
-    ),
+    ...[...byOrigin].map(([origin, indexes]) => {
+      const section = h("section", { className: "origin", attrs: { "aria-label": origin } }, h("h2", { title: origin }, origin), ...indexes.map((index) => sessionCard(entries[index]!, index, now)));
+      section.style.setProperty("--sessions", String(indexes.length));
+      return section;
+    }),
   );
 }
 
