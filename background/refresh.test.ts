@@ -332,6 +332,25 @@ describe("the re-arm after a store or refresh", () => {
     await expect.poll(() => keyPairKeys(f.store)).toEqual([`keypair:${(await f.vault.getSession(ORIGIN))!.publicKey}`]);
   });
 
+  it("answers after one storage write (the new session with its key pair) and no read; the old key pair's deletion comes after the answer", async () => {
+    const oldKey = await login(f);
+    const ops: string[] = [];
+    const { getAll, get, set, remove } = f.store;
+    f.store.getAll = () => (ops.push("getAll"), getAll());
+    f.store.get = (key) => (ops.push(`get ${key}`), get(key));
+    f.store.set = (items) => (ops.push(`set ${Object.keys(items).join(" ")}`), set(items));
+    f.store.remove = (keys) => (ops.push(`remove ${keys.join(" ")}`), remove(keys));
+    f.later.held = true;
+    const { session } = await refresh();
+    const newKey = (await f.vault.getSession(ORIGIN))!.publicKey;
+    expect((await f.vault.getSession(ORIGIN))?.token).toBe(session);
+    expect(ops).toEqual([`set origin:${ORIGIN} keypair:${newKey}`]);
+    expect(keyPairKeys(f.store)).toContain(`keypair:${oldKey}`);
+    f.later.flush();
+    expect(ops).toEqual([`set origin:${ORIGIN} keypair:${newKey}`, `remove keypair:${oldKey}`]);
+    await expect.poll(() => keyPairKeys(f.store)).toEqual([`keypair:${newKey}`]);
+  });
+
   it("reports an old key pair whose deletion failed; the refresh stands and a later start sweeps the key pair", async () => {
     const oldKey = await login(f);
     const remove = f.store.remove;

@@ -16,6 +16,7 @@ import { TurnkeyError } from "../shared/errors.ts";
 import type { SignatureFormat, Session, Stamp, VaultEvent } from "../shared/protocol.ts";
 import { parseSessionJwt, type ParsedSession } from "../shared/session-jwt.ts";
 import type { RefreshSessionInput, StoreSessionInput } from "../shared/validate.ts";
+import { afterAnswer, type Later } from "./after-answer.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
 import { isKeyPairRecord, type KeyPairRecord, type Keystore } from "./keystore.ts";
 import { QUOTAS, quotaExceeded } from "./quotas.ts";
@@ -52,6 +53,8 @@ export interface VaultDeps {
   defaultApiBaseUrl: () => Promise<string>;
   /** Told about records that could not be read (corrupt or foreign data). */
   report?: (message: string) => void;
+  /** Runs what a caller need not wait for: a released key pair's deletion from storage. Default `afterAnswer`. */
+  later?: Later;
 }
 
 /** What `beginRefresh` hands to the refresh and what `finishRefresh` needs back. */
@@ -451,11 +454,11 @@ export class Vault {
   }
 
   /**
-   * Forgets those of `candidates` that nothing uses at once, and deletes them from storage without
-   * waiting: for the old key pair of a refresh, whose new session is already stored. Memory goes
-   * first, so the key signs nothing once the refresh resolves; a record the deletion misses (a
-   * failed write, a worker stopped meanwhile) is referenced by no session and swept at a start
-   * like any such key pair.
+   * Forgets those of `candidates` that nothing uses at once, and deletes them from storage once
+   * the caller has its answer (`later`): for the old key pair of a refresh, whose new session is
+   * already stored. Memory goes first, so the key signs nothing once the refresh resolves; a
+   * record the deletion misses (a failed write, a worker stopped meanwhile) is referenced by no
+   * session and swept at a start like any such key pair.
    */
   private releaseKeyPairs(state: State, candidates: string[]): void {
     const unused = this.unusedKeyPairs(state, candidates, false);
@@ -464,7 +467,10 @@ export class Vault {
       state.keyPairs.delete(publicKey);
       this.deps.keystore.forget(publicKey);
     }
-    this.deps.store.remove(unused.map(keyPairStorageKey)).catch((error: unknown) => this.deps.report?.(`could not delete a released key pair: ${String(error)}`));
+    const keys = unused.map(keyPairStorageKey);
+    (this.deps.later ?? afterAnswer)(() =>
+      void this.deps.store.remove(keys).catch((error: unknown) => this.deps.report?.(`could not delete a released key pair: ${String(error)}`)),
+    );
   }
 
   /**
