@@ -488,6 +488,7 @@ export class Vault {
   }
 
   private unusedKeyPairs(state: State, candidates: string[], spareFreshLoginKeys: boolean): string[] {
+    if (candidates.length === 0) return []; // most writes release nothing: skip the walk over every session
     const now = this.deps.now();
     const referenced = new Set<string>();
     for (const record of state.origins.values()) {
