@@ -94,6 +94,31 @@ describe("refreshSession", () => {
     expect((await f.vault.getSession(ORIGIN))?.publicKey).toBe(mine);
   });
 
+  it("seals the new key pair once the stamp_login is signed (WebCrypto makes that signature first) and while Turnkey is asked", async () => {
+    await login(f);
+    const order: string[] = [];
+    const subtle = crypto.subtle;
+    const spies = (["sign", "importKey", "encrypt"] as const).map((name) => {
+      const original = subtle[name].bind(subtle) as (...args: unknown[]) => unknown;
+      return vi.spyOn(subtle, name).mockImplementation(((...args: unknown[]) => (order.push(name), original(...args))) as never);
+    });
+    try {
+      turnkey.hold();
+      const pending = refresh();
+      await expect.poll(() => order.filter((name) => name !== "sign")).toEqual(["importKey", "encrypt"]);
+      expect(turnkey.calls).toHaveLength(1); // sealed before Turnkey answered
+      turnkey.release();
+      await pending;
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    expect(order[0]).toBe("sign");
+    expect(order.filter((name) => name !== "sign")).toEqual(["importKey", "encrypt"]);
+    // The record sealed after that signature is the one stored, and a restarted worker signs with it.
+    const g = f.restart();
+    expect(await g.vault.stamp(ORIGIN, "{}")).toHaveProperty("stampHeaderName");
+  });
+
   it("coalesces concurrent refreshes with the same parameters into one stamp_login", async () => {
     await login(f);
     turnkey.hold();

@@ -82,7 +82,16 @@ export class Refresher {
     const expirationSeconds = input.expirationSeconds!;
     const sessionKeyStamper: Stamper = { stamp: (payload) => this.vault.stampWith(ticket.signer, payload) };
     const { stampWith } = input;
-    const stamper: Stamper = stampWith === "api-key" || caller === undefined ? sessionKeyStamper : { stamp: (payload) => caller.stamp(stampWith, payload) };
+    const signer: Stamper = stampWith === "api-key" || caller === undefined ? sessionKeyStamper : { stamp: (payload) => caller.stamp(stampWith, payload) };
+    // The new key pair is sealed once the stamp_login is signed, while Turnkey is asked: not
+    // before, where WebCrypto would do it ahead of that signature. The commit awaits it.
+    const stamper: Stamper = {
+      stamp: async (payload) => {
+        const stamp = await signer.stamp(payload);
+        ticket.sealNewKeyPair?.().catch(() => undefined);
+        return stamp;
+      },
+    };
     let result: RefreshSessionResult;
     try {
       const { session, activity } = await this.turnkey.stampLogin({

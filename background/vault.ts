@@ -67,8 +67,11 @@ export interface RefreshTicket {
   newKeyPair: Pick<KeyPairRecord, "publicKey">;
   /** The vault made `newKeyPair` for this refresh (no `publicKey` was given), so a failure deletes it. */
   ownsNewKeyPair: boolean;
-  /** That key pair's encrypted record, made while Turnkey is asked; stored with the new session. */
-  sealedNewKeyPair?: Promise<KeyPairRecord>;
+  /**
+   * Makes (once) that key pair's encrypted record, stored with the new session; the refresh calls
+   * it once its `stamp_login` is signed, so it is made while Turnkey is asked (`Keystore.generateSealedLater`).
+   */
+  sealNewKeyPair?: () => Promise<KeyPairRecord>;
 }
 
 interface State {
@@ -284,7 +287,7 @@ export class Vault {
       }
 
       let newKeyPair: Pick<KeyPairRecord, "publicKey"> | undefined;
-      let sealedNewKeyPair: Promise<KeyPairRecord> | undefined;
+      let sealNewKeyPair: (() => Promise<KeyPairRecord>) | undefined;
       if (input.publicKey !== undefined) {
         newKeyPair = this.ownKeyPair(state, origin, input.publicKey);
         if (!newKeyPair) throw new TurnkeyError("publicKey is not a key pair this origin created with createApiKeyPair()", "INVALID_REQUEST");
@@ -295,13 +298,12 @@ export class Vault {
         // one storage write fewer. Its encryption runs while Turnkey is asked.
         const generated = await this.deps.keystore.generateSealedLater(origin, "refresh", this.deps.now());
         newKeyPair = { publicKey: generated.publicKey };
-        sealedNewKeyPair = generated.sealed;
-        sealedNewKeyPair.catch(() => undefined); // awaited by the commit; a refresh that fails first never looks
+        sealNewKeyPair = generated.seal;
       }
       this.hold(signer.publicKey, +1);
       this.hold(newKeyPair.publicKey, +1);
       const ticket: RefreshTicket = { origin, sessionKey, previous, signer, newKeyPair, ownsNewKeyPair: input.publicKey === undefined };
-      if (sealedNewKeyPair) ticket.sealedNewKeyPair = sealedNewKeyPair;
+      if (sealNewKeyPair) ticket.sealNewKeyPair = sealNewKeyPair;
       return ticket;
     });
   }
@@ -350,7 +352,7 @@ export class Vault {
     const session: Session = { ...parsed, expirationSeconds };
     const stored: StoredSession = { session, apiBaseUrl: ticket.previous.apiBaseUrl, storedAt: this.deps.now() };
     const sessions = { ...record.sessions, [ticket.sessionKey]: stored };
-    const newRecord = ticket.ownsNewKeyPair ? await ticket.sealedNewKeyPair : undefined;
+    const newRecord = ticket.ownsNewKeyPair ? await ticket.sealNewKeyPair!() : undefined;
     await this.writeOrigin(state, ticket.origin, { ...record, sessions }, [], newRecord);
     this.releaseKeyPairs(state, [ticket.signer.publicKey]);
     await this.deps.emit(ticket.origin, { type: "sessionRefreshed", detail: { sessionKey: ticket.sessionKey, session } });
