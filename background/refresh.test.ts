@@ -40,6 +40,7 @@ class FakeTurnkey implements TurnkeyApi {
 
   async stampLogin(request: StampLoginRequest) {
     const stamp = await request.stamper.stamp("{}");
+    request.sent?.();
     const pollStamp = await (request.pollStamper ?? request.stamper).stamp("{}");
     this.calls.push({ request, stamp, stampedBy: apiKeyOf(stamp), pollsStampedBy: apiKeyOf(pollStamp) });
     await this.gate;
@@ -94,7 +95,7 @@ describe("refreshSession", () => {
     expect((await f.vault.getSession(ORIGIN))?.publicKey).toBe(mine);
   });
 
-  it("seals the new key pair once the stamp_login is signed (WebCrypto makes that signature first) and while Turnkey is asked", async () => {
+  it("seals the new key pair once the stamp_login is signed and sent (WebCrypto makes that signature first), while Turnkey is asked", async () => {
     await login(f);
     const order: string[] = [];
     const subtle = crypto.subtle;

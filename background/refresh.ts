@@ -82,16 +82,7 @@ export class Refresher {
     const expirationSeconds = input.expirationSeconds!;
     const sessionKeyStamper: Stamper = { stamp: (payload) => this.vault.stampWith(ticket.signer, payload) };
     const { stampWith } = input;
-    const signer: Stamper = stampWith === "api-key" || caller === undefined ? sessionKeyStamper : { stamp: (payload) => caller.stamp(stampWith, payload) };
-    // The new key pair is sealed once the stamp_login is signed, while Turnkey is asked: not
-    // before, where WebCrypto would do it ahead of that signature. The commit awaits it.
-    const stamper: Stamper = {
-      stamp: async (payload) => {
-        const stamp = await signer.stamp(payload);
-        ticket.sealNewKeyPair?.().catch(() => undefined);
-        return stamp;
-      },
-    };
+    const stamper: Stamper = stampWith === "api-key" || caller === undefined ? sessionKeyStamper : { stamp: (payload) => caller.stamp(stampWith, payload) };
     let result: RefreshSessionResult;
     try {
       const { session, activity } = await this.turnkey.stampLogin({
@@ -106,6 +97,9 @@ export class Refresher {
         stamper,
         pollStamper: sessionKeyStamper,
         timeoutMs,
+        // The new key pair is sealed while Turnkey answers: not before the stamp_login is signed
+        // and sent, which WebCrypto and the worker would then do after it. The commit awaits it.
+        sent: () => void ticket.sealNewKeyPair?.().catch(() => undefined),
       });
       result = { session, activity };
     } catch (error) {

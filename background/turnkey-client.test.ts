@@ -124,6 +124,15 @@ describe("stampLogin", () => {
     ]);
   });
 
+  it("tells the caller once the stamp_login is sent, before its answer, and not for the polls", async () => {
+    const { fetch, sent } = scriptedFetch([{ body: activity("ACTIVITY_STATUS_PENDING") }, { body: activity("ACTIVITY_STATUS_COMPLETED", "jwt") }]);
+    const seen: number[] = [];
+    let answered = false;
+    const api = createTurnkeyApi({ fetch: async (url, init) => ((answered = false), await fetch(url, init).finally(() => (answered = true))), sleep: noSleep });
+    await api.stampLogin({ ...request(), sent: () => (expect(answered).toBe(false), seen.push(sent.length)) });
+    expect(seen).toEqual([1]);
+  });
+
   it("treats FAILED and REJECTED activities as refresh errors", async () => {
     for (const status of ["ACTIVITY_STATUS_FAILED", "ACTIVITY_STATUS_REJECTED"]) {
       await expect(createTurnkeyApi(scriptedFetch([{ body: activity(status) }])).stampLogin(request())).rejects.toMatchObject({ code: "REFRESH_SESSION_ERROR" });

@@ -40,6 +40,8 @@ export interface StampLoginRequest {
   pollStamper?: Stamper;
   /** From the moment the body is stamped, the whole call, polls included, fails with `TIMEOUT` after this long. */
   timeoutMs: number;
+  /** Called once the `stamp_login` is on its way: work to do while Turnkey answers. */
+  sent?: () => void;
 }
 
 export interface Activity {
@@ -129,11 +131,13 @@ export function createTurnkeyApi(deps: TurnkeyApiDeps): TurnkeyApi {
   }
 
   return {
-    async stampLogin({ apiBaseUrl, organizationId, parameters, stamper, pollStamper, timeoutMs }) {
+    async stampLogin({ apiBaseUrl, organizationId, parameters, stamper, pollStamper, timeoutMs, sent }) {
       // Field order is the SDK's; the stamp covers these exact bytes.
       const login = await signed(apiBaseUrl, STAMP_LOGIN_PATH, { parameters, organizationId, timestampMs: String(now()), type: "ACTIVITY_TYPE_STAMP_LOGIN" }, stamper);
       const deadline = now() + timeoutMs;
-      let activity = await send(login, deadline);
+      const answer = send(login, deadline); // its fetch is called before send's first await
+      sent?.();
+      let activity = await answer;
       for (let wait = FIRST_POLL_MS; PENDING_STATUSES.has(activity.status); wait = Math.min(wait * 1.5, MAX_POLL_MS)) {
         if (now() + wait >= deadline) throw timeout();
         await sleep(wait);
