@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { memoryStore } from "../extension/memory-store.ts";
 import { eventForOrigin } from "../shared/event-origin.ts";
 import type { Envelope, VaultEvent } from "../shared/protocol.ts";
+import { heldLater } from "./after-answer.fixture.ts";
+import type { Later } from "./after-answer.ts";
 import { EventHub, type FrameRef } from "./event-hub.ts";
 
 const A = "https://a.example";
@@ -21,10 +23,11 @@ function pagePort(tabId: number, frameId: number, documentId?: string) {
   return { port: port as unknown as Runtime.Port, received, disconnect: () => disconnectListeners.forEach((l) => l()) };
 }
 
-function hub(store = memoryStore(), failing: (frame: FrameRef) => boolean = () => false) {
+function hub(store = memoryStore(), failing: (frame: FrameRef) => boolean = () => false, later?: Later) {
   const sent: { frame: FrameRef; envelope: Envelope }[] = [];
   const events = new EventHub({
     store,
+    ...(later ? { later } : {}),
     sendToFrame: async (frame, envelope) => {
       if (failing(frame)) throw new Error("Could not establish connection. Receiving end does not exist.");
       sent.push({ frame, envelope });
@@ -78,6 +81,24 @@ describe("EventHub", () => {
     const after = hub(store);
     await after.events.emit(A, cleared);
     expect(after.sent).toEqual([]);
+  });
+
+  it("posts to live ports at once (the caller hears the event before its answer), to remembered frames after the answer", async () => {
+    const store = memoryStore();
+    hub(store).events.attach(A, pagePort(1, 0, "doc-1").port);
+    await settle();
+    const later = heldLater();
+    later.held = true;
+    const after = hub(store, undefined, later.run);
+    const live = pagePort(2, 0, "doc-2");
+    after.events.attach(A, live.port);
+    const done = after.events.emit(A, cleared);
+    expect(live.received).toEqual([{ channel: "event", event: cleared }]);
+    await settle();
+    expect(after.sent).toEqual([]);
+    later.flush();
+    await done;
+    expect(after.sent.map((s) => s.frame.documentId)).toEqual(["doc-1"]);
   });
 
   it("does not send twice to a frame its live port reached, and forgets frames that no longer answer", async () => {

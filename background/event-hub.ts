@@ -14,6 +14,7 @@
 import type { Runtime } from "webextension-polyfill";
 import type { KeyValueStore } from "../extension/key-value-store.ts";
 import type { Envelope, VaultEvent } from "../shared/protocol.ts";
+import { afterAnswer, type Later } from "./after-answer.ts";
 
 export interface FrameRef {
   origin: string;
@@ -28,6 +29,8 @@ export interface EventHubDeps {
   store: KeyValueStore;
   /** `tabs.sendMessage` to that frame (and document, when known); rejects when nothing there listens. */
   sendToFrame(frame: FrameRef, envelope: Envelope): Promise<unknown>;
+  /** When remembered frames are sent to: after the caller's answer; default `afterAnswer`. */
+  later?: Later;
 }
 
 const STORAGE_KEY = "frames";
@@ -51,7 +54,11 @@ export class EventHub {
     void this.update((frames) => frames.set(slotOf(frame), frame));
   }
 
-  /** Sends `event` to every live port and remembered frame of `origin`; resolves when all were tried. */
+  /**
+   * Sends `event` to every live port and remembered frame of `origin`; resolves when all were
+   * tried. Live ports get it at once, so the calling frame hears the event before its call's
+   * answer (docs/api.md#the-dapp-library-client); remembered frames once that answer has left.
+   */
   async emit(origin: string, event: VaultEvent): Promise<void> {
     const envelope: Envelope = { channel: "event", event };
     const reached = new Set<string>();
@@ -64,6 +71,7 @@ export class EventHub {
         this.ports.delete(port);
       }
     }
+    await new Promise<void>((resolve) => (this.deps.later ?? afterAnswer)(resolve));
     const frames = await this.remembered();
     const addressed: Envelope = { ...envelope, origin };
     await Promise.all(

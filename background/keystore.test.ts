@@ -1,5 +1,5 @@
 import { p256 } from "@noble/curves/nist.js";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { hexToBytes, utf8Encode } from "../shared/bytes.ts";
 import { Keystore, rawSignatureToDer } from "./keystore.ts";
 
@@ -78,6 +78,24 @@ describe("Keystore signing keys of new key pairs", () => {
     expect(p256.verify(await keystore.sign(record, message), message, hexToBytes(record.publicKey), { format: "der", lowS: false })).toBe(true);
   });
 
+  it("zeroes the exported private key once the record is sealed", async () => {
+    const { wrappingKey } = await revocableWrappingKey();
+    const exported: ArrayBuffer[] = [];
+    const exportKey = crypto.subtle.exportKey.bind(crypto.subtle) as (...args: unknown[]) => Promise<ArrayBuffer>;
+    const spy = vi.spyOn(crypto.subtle, "exportKey").mockImplementation((async (format: string, key: CryptoKey) => {
+      const result = await exportKey(format, key);
+      if (format === "pkcs8") exported.push(result);
+      return result;
+    }) as never);
+    try {
+      await new Keystore(wrappingKey).generate("https://a.test", "login", 0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(exported).toHaveLength(1);
+    expect(new Uint8Array(exported[0]!).every((byte) => byte === 0)).toBe(true);
+  });
+
   it("keeps the cached signing key non-extractable", async () => {
     const { wrappingKey } = await revocableWrappingKey();
     const keystore = new Keystore(wrappingKey);
@@ -88,13 +106,15 @@ describe("Keystore signing keys of new key pairs", () => {
     await expect(crypto.subtle.exportKey("jwk", cached!)).rejects.toThrow();
   });
 
-  it("hands out a new key pair's public key before its record is sealed; the record is its, and a failed seal rejects", async () => {
+  it("hands out a new key pair's public key before its record is sealed, and seals once; the record is its, and a failed seal rejects", async () => {
     const wrappingKey = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
     let releaseWrappingKey!: () => void;
     const wrappingKeyReady = new Promise<void>((resolve) => (releaseWrappingKey = resolve));
     const keystore = new Keystore(async () => (await wrappingKeyReady, wrappingKey));
-    const { publicKey, sealed } = await keystore.generateSealedLater("https://a.test", "refresh", 7);
+    const { publicKey, seal } = await keystore.generateSealedLater("https://a.test", "refresh", 7);
     expect(publicKey).toMatch(/^0[23][0-9a-f]{64}$/);
+    const sealed = seal();
+    expect(seal()).toBe(sealed);
     let settled = false;
     void sealed.then(() => (settled = true));
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -108,6 +128,6 @@ describe("Keystore signing keys of new key pairs", () => {
     expect(p256.verify(der, message, hexToBytes(publicKey), { format: "der", lowS: false })).toBe(true);
 
     const failing = new Keystore(async () => Promise.reject(new Error("no wrapping key")));
-    await expect((await failing.generateSealedLater("https://a.test", "refresh", 0)).sealed).rejects.toThrow("no wrapping key");
+    await expect((await failing.generateSealedLater("https://a.test", "refresh", 0)).seal()).rejects.toThrow("no wrapping key");
   });
 });

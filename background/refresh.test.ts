@@ -40,6 +40,7 @@ class FakeTurnkey implements TurnkeyApi {
 
   async stampLogin(request: StampLoginRequest) {
     const stamp = await request.stamper.stamp("{}");
+    request.sent?.();
     const pollStamp = await (request.pollStamper ?? request.stamper).stamp("{}");
     this.calls.push({ request, stamp, stampedBy: apiKeyOf(stamp), pollsStampedBy: apiKeyOf(pollStamp) });
     await this.gate;
@@ -92,6 +93,31 @@ describe("refreshSession", () => {
     await refresh({ expirationSeconds: 3600, invalidateExisitng: true, publicKey: mine });
     expect(turnkey.calls[0]!.request.parameters).toEqual({ publicKey: mine, expirationSeconds: "3600", invalidateExisting: true });
     expect((await f.vault.getSession(ORIGIN))?.publicKey).toBe(mine);
+  });
+
+  it("seals the new key pair once the stamp_login is signed and sent (WebCrypto makes that signature first), while Turnkey is asked", async () => {
+    await login(f);
+    const order: string[] = [];
+    const subtle = crypto.subtle;
+    const spies = (["sign", "importKey", "encrypt"] as const).map((name) => {
+      const original = subtle[name].bind(subtle) as (...args: unknown[]) => unknown;
+      return vi.spyOn(subtle, name).mockImplementation(((...args: unknown[]) => (order.push(name), original(...args))) as never);
+    });
+    try {
+      turnkey.hold();
+      const pending = refresh();
+      await expect.poll(() => order.filter((name) => name !== "sign")).toEqual(["importKey", "encrypt"]);
+      expect(turnkey.calls).toHaveLength(1); // sealed before Turnkey answered
+      turnkey.release();
+      await pending;
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    expect(order[0]).toBe("sign");
+    expect(order.filter((name) => name !== "sign")).toEqual(["importKey", "encrypt"]);
+    // The record sealed after that signature is the one stored, and a restarted worker signs with it.
+    const g = f.restart();
+    expect(await g.vault.stamp(ORIGIN, "{}")).toHaveProperty("stampHeaderName");
   });
 
   it("coalesces concurrent refreshes with the same parameters into one stamp_login", async () => {
@@ -330,6 +356,25 @@ describe("the re-arm after a store or refresh", () => {
     await expect(f.vault.stampWithPublicKey(ORIGIN, "{}", oldKey)).rejects.toMatchObject({ code: "INVALID_REQUEST" });
     removed();
     await expect.poll(() => keyPairKeys(f.store)).toEqual([`keypair:${(await f.vault.getSession(ORIGIN))!.publicKey}`]);
+  });
+
+  it("answers after one storage write (the new session with its key pair) and no read; the old key pair's deletion comes after the answer", async () => {
+    const oldKey = await login(f);
+    const ops: string[] = [];
+    const { getAll, get, set, remove } = f.store;
+    f.store.getAll = () => (ops.push("getAll"), getAll());
+    f.store.get = (key) => (ops.push(`get ${key}`), get(key));
+    f.store.set = (items) => (ops.push(`set ${Object.keys(items).join(" ")}`), set(items));
+    f.store.remove = (keys) => (ops.push(`remove ${keys.join(" ")}`), remove(keys));
+    f.later.held = true;
+    const { session } = await refresh();
+    const newKey = (await f.vault.getSession(ORIGIN))!.publicKey;
+    expect((await f.vault.getSession(ORIGIN))?.token).toBe(session);
+    expect(ops).toEqual([`set origin:${ORIGIN} keypair:${newKey}`]);
+    expect(keyPairKeys(f.store)).toContain(`keypair:${oldKey}`);
+    f.later.flush();
+    expect(ops).toEqual([`set origin:${ORIGIN} keypair:${newKey}`, `remove keypair:${oldKey}`]);
+    await expect.poll(() => keyPairKeys(f.store)).toEqual([`keypair:${newKey}`]);
   });
 
   it("reports an old key pair whose deletion failed; the refresh stands and a later start sweeps the key pair", async () => {

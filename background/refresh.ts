@@ -97,6 +97,9 @@ export class Refresher {
         stamper,
         pollStamper: sessionKeyStamper,
         timeoutMs,
+        // The new key pair is sealed while Turnkey answers: not before the stamp_login is signed
+        // and sent, which WebCrypto and the worker would then do after it. The commit awaits it.
+        sent: () => void ticket.sealNewKeyPair?.().catch(() => undefined),
       });
       result = { session, activity };
     } catch (error) {

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { memoryStore } from "../extension/memory-store.ts";
 import type { Session } from "../shared/protocol.ts";
+import { heldLater, type HeldLater } from "./after-answer.fixture.ts";
 import { RefreshStatuses } from "./refresh-statuses.ts";
 import type { Refresher } from "./refresh.ts";
 import { Scheduler } from "./scheduler.ts";
@@ -27,10 +28,12 @@ class HeldAlarm {
 let f: VaultFixture;
 let alarm: HeldAlarm;
 let scheduler: Scheduler;
+let later: HeldLater;
 
 beforeEach(async () => {
   f = await vaultFixture();
   alarm = new HeldAlarm();
+  later = heldLater();
   const refresher = { isRefreshing: () => false, refresh: async () => undefined } as unknown as Refresher;
   scheduler = new Scheduler({
     vault: f.vault,
@@ -40,6 +43,7 @@ beforeEach(async () => {
     alarm,
     now: () => f.clock.now,
     emit: () => undefined,
+    later: later.run,
   });
 });
 
@@ -84,6 +88,18 @@ describe("Scheduler.armFor (the re-arm a store or refresh waits for)", () => {
     await done;
     expect(alarm.sets).toEqual([dueOf(soon), dueOf(soon)]);
     alarm.settleAll();
+  });
+
+  it("then leaves the re-arm until after the caller's answer", async () => {
+    const soon = await store("soon", 900);
+    await scheduler.reschedule();
+    const later_ = await store("later", 3600);
+    later.held = true;
+    await scheduler.armFor(later_);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(alarm.sets).toEqual([dueOf(soon)]);
+    later.flush();
+    await expect.poll(() => alarm.sets).toEqual([dueOf(soon), dueOf(soon)]);
   });
 
   it("waits when the armed alarm would fire after the new session is due", async () => {

@@ -12,6 +12,7 @@
  */
 import type { Session, VaultEvent, VaultSettings } from "../shared/protocol.ts";
 import { toTurnkeyError } from "../shared/errors.ts";
+import { afterAnswer, type Later } from "./after-answer.ts";
 import { coalesce } from "./coalesce.ts";
 import { planSession, retryDelay } from "./refresh-plan.ts";
 import { slotOf, type RefreshStatuses } from "./refresh-statuses.ts";
@@ -37,6 +38,8 @@ export interface SchedulerDeps {
   alarm: AlarmClock;
   now: () => number;
   emit: (origin: string, event: VaultEvent) => void;
+  /** Runs a re-arm that a store or refresh need not wait for; default `afterAnswer`. */
+  later?: Later;
 }
 
 async function inPool(tasks: (() => Promise<void>)[], width: number): Promise<void> {
@@ -64,7 +67,7 @@ export class Scheduler {
    * Re-arms for a session just stored or refreshed; resolves once the alarm fires no later than
    * that session needs it. An alarm already armed to fire earlier (and not yet fired) is soon
    * enough, since its pass re-arms from every session: then this resolves at once and the
-   * re-arm, which only tightens the alarm, finishes in the background.
+   * re-arm, which only tightens the alarm, runs once the caller has its answer (`later`).
    */
   async armFor(session: Session): Promise<void> {
     const now = this.deps.now();
@@ -72,12 +75,11 @@ export class Scheduler {
     const plan = planSession({ session, apiBaseUrl: "", storedAt: now }, undefined, await this.deps.settings(), now);
     const needed = plan.action === "wait" ? plan.until : now;
     const armedAt = this.armedAt;
-    const rearm = this.reschedule();
     if (armedAt !== undefined && now < armedAt && armedAt <= needed) {
-      rearm.catch(() => undefined);
+      (this.deps.later ?? afterAnswer)(() => void this.reschedule().catch(() => undefined));
       return;
     }
-    await rearm;
+    await this.reschedule();
   }
 
   private async runPass(): Promise<void> {

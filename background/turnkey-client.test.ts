@@ -1,6 +1,6 @@
-import { TurnkeyRequestError } from "@turnkey/http";
+import { TurnkeyClient, TurnkeyRequestError } from "@turnkey/http";
 import { describe, expect, it } from "vitest";
-import { createTurnkeyApi, type StampLoginRequest } from "./turnkey-client.ts";
+import { createTurnkeyApi, GET_ACTIVITY_PATH, signed, STAMP_LOGIN_PATH, type StampLoginRequest, type Stamper } from "./turnkey-client.ts";
 
 type Answer = { status?: number; body?: string } | "hang" | "network-error";
 interface Sent {
@@ -36,6 +36,22 @@ const request = (timeoutMs = 1000): StampLoginRequest => ({
 });
 
 const noSleep = async () => {};
+
+describe("signed", () => {
+  it("makes the URL, body and stamp that @turnkey/http's TurnkeyClient makes", async () => {
+    const stamper: Stamper = { stamp: async (payload) => ({ stampHeaderName: "X-Stamp", stampHeaderValue: `stamp-of:${payload}` }) };
+    const sdk = new TurnkeyClient({ baseUrl: "https://api.example" }, stamper);
+    const login = {
+      parameters: { publicKey: "02" + "ab".repeat(32), expirationSeconds: "900", invalidateExisting: false, sessionProfileId: "p-1" },
+      organizationId: "org-1",
+      timestampMs: "1700000000000",
+      type: "ACTIVITY_TYPE_STAMP_LOGIN" as const,
+    };
+    expect(await signed("https://api.example", STAMP_LOGIN_PATH, login, stamper)).toEqual(await sdk.stampStampLogin(login));
+    const poll = { organizationId: "org-1", activityId: "act-1" };
+    expect(await signed("https://api.example", GET_ACTIVITY_PATH, poll, stamper)).toEqual(await sdk.stampGetActivity(poll));
+  });
+});
 
 describe("stampLogin", () => {
   it("posts Turnkey's body, stamped over those exact bytes, with the SDK's headers", async () => {
@@ -106,6 +122,15 @@ describe("stampLogin", () => {
       ["stamp_login", "{}"],
       ["get_activity", "session-key"],
     ]);
+  });
+
+  it("tells the caller once the stamp_login is sent, before its answer, and not for the polls", async () => {
+    const { fetch, sent } = scriptedFetch([{ body: activity("ACTIVITY_STATUS_PENDING") }, { body: activity("ACTIVITY_STATUS_COMPLETED", "jwt") }]);
+    const seen: number[] = [];
+    let answered = false;
+    const api = createTurnkeyApi({ fetch: async (url, init) => ((answered = false), await fetch(url, init).finally(() => (answered = true))), sleep: noSleep });
+    await api.stampLogin({ ...request(), sent: () => (expect(answered).toBe(false), seen.push(sent.length)) });
+    expect(seen).toEqual([1]);
   });
 
   it("treats FAILED and REJECTED activities as refresh errors", async () => {

@@ -1,11 +1,13 @@
 /**
  * A vault on in-memory storage for unit tests: real keystore (WebCrypto AES-GCM wrapping key,
- * WebCrypto P-256), a settable clock and a log of emitted events. `restart()` builds a new vault on
- * the same storage and wrapping key, as a restarted service worker would.
+ * WebCrypto P-256), a settable clock, a log of emitted events, and the work the vault leaves
+ * for after its answer (`later`: run at once unless a test holds it). `restart()` builds a new
+ * vault on the same storage and wrapping key, as a restarted service worker would.
  */
 import { memoryStore, type MemoryStore } from "../extension/memory-store.ts";
 import type { VaultEvent } from "../shared/protocol.ts";
 import { testSessionToken } from "../shared/session-jwt.fixture.ts";
+import { heldLater, type HeldLater } from "./after-answer.fixture.ts";
 import { Keystore } from "./keystore.ts";
 import { Vault } from "./vault.ts";
 
@@ -21,6 +23,7 @@ export interface VaultFixture {
   reports: string[];
   /** What `emit` returns (the vault waits for it after storing or refreshing); default nothing. */
   emitted: { settles?: (event: VaultEvent) => Promise<void> };
+  later: HeldLater;
   restart(): VaultFixture;
 }
 
@@ -32,6 +35,7 @@ export async function vaultFixture(): Promise<VaultFixture> {
     const events: VaultFixture["events"] = [];
     const reports: string[] = [];
     const emitted: VaultFixture["emitted"] = {};
+    const later = heldLater();
     const vault = new Vault({
       store,
       keystore: new Keystore(async () => wrappingKey),
@@ -42,8 +46,9 @@ export async function vaultFixture(): Promise<VaultFixture> {
       },
       defaultApiBaseUrl: async () => "https://api.turnkey.com",
       report: (message) => reports.push(message),
+      later: later.run,
     });
-    return { vault, store, clock, events, reports, emitted, restart: build };
+    return { vault, store, clock, events, reports, emitted, later, restart: build };
   };
   return build();
 }

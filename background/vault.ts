@@ -16,6 +16,7 @@ import { TurnkeyError } from "../shared/errors.ts";
 import type { SignatureFormat, Session, Stamp, VaultEvent } from "../shared/protocol.ts";
 import { parseSessionJwt, type ParsedSession } from "../shared/session-jwt.ts";
 import type { RefreshSessionInput, StoreSessionInput } from "../shared/validate.ts";
+import { afterAnswer, type Later } from "./after-answer.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
 import { isKeyPairRecord, type KeyPairRecord, type Keystore } from "./keystore.ts";
 import { QUOTAS, quotaExceeded } from "./quotas.ts";
@@ -52,6 +53,8 @@ export interface VaultDeps {
   defaultApiBaseUrl: () => Promise<string>;
   /** Told about records that could not be read (corrupt or foreign data). */
   report?: (message: string) => void;
+  /** Runs what a caller need not wait for: a released key pair's deletion from storage. Default `afterAnswer`. */
+  later?: Later;
 }
 
 /** What `beginRefresh` hands to the refresh and what `finishRefresh` needs back. */
@@ -64,8 +67,11 @@ export interface RefreshTicket {
   newKeyPair: Pick<KeyPairRecord, "publicKey">;
   /** The vault made `newKeyPair` for this refresh (no `publicKey` was given), so a failure deletes it. */
   ownsNewKeyPair: boolean;
-  /** That key pair's encrypted record, made while Turnkey is asked; stored with the new session. */
-  sealedNewKeyPair?: Promise<KeyPairRecord>;
+  /**
+   * Makes (once) that key pair's encrypted record, stored with the new session; the refresh calls
+   * it once its `stamp_login` is signed, so it is made while Turnkey is asked (`Keystore.generateSealedLater`).
+   */
+  sealNewKeyPair?: () => Promise<KeyPairRecord>;
 }
 
 interface State {
@@ -281,7 +287,7 @@ export class Vault {
       }
 
       let newKeyPair: Pick<KeyPairRecord, "publicKey"> | undefined;
-      let sealedNewKeyPair: Promise<KeyPairRecord> | undefined;
+      let sealNewKeyPair: (() => Promise<KeyPairRecord>) | undefined;
       if (input.publicKey !== undefined) {
         newKeyPair = this.ownKeyPair(state, origin, input.publicKey);
         if (!newKeyPair) throw new TurnkeyError("publicKey is not a key pair this origin created with createApiKeyPair()", "INVALID_REQUEST");
@@ -292,13 +298,12 @@ export class Vault {
         // one storage write fewer. Its encryption runs while Turnkey is asked.
         const generated = await this.deps.keystore.generateSealedLater(origin, "refresh", this.deps.now());
         newKeyPair = { publicKey: generated.publicKey };
-        sealedNewKeyPair = generated.sealed;
-        sealedNewKeyPair.catch(() => undefined); // awaited by the commit; a refresh that fails first never looks
+        sealNewKeyPair = generated.seal;
       }
       this.hold(signer.publicKey, +1);
       this.hold(newKeyPair.publicKey, +1);
       const ticket: RefreshTicket = { origin, sessionKey, previous, signer, newKeyPair, ownsNewKeyPair: input.publicKey === undefined };
-      if (sealedNewKeyPair) ticket.sealedNewKeyPair = sealedNewKeyPair;
+      if (sealNewKeyPair) ticket.sealNewKeyPair = sealNewKeyPair;
       return ticket;
     });
   }
@@ -347,7 +352,7 @@ export class Vault {
     const session: Session = { ...parsed, expirationSeconds };
     const stored: StoredSession = { session, apiBaseUrl: ticket.previous.apiBaseUrl, storedAt: this.deps.now() };
     const sessions = { ...record.sessions, [ticket.sessionKey]: stored };
-    const newRecord = ticket.ownsNewKeyPair ? await ticket.sealedNewKeyPair : undefined;
+    const newRecord = ticket.ownsNewKeyPair ? await ticket.sealNewKeyPair!() : undefined;
     await this.writeOrigin(state, ticket.origin, { ...record, sessions }, [], newRecord);
     this.releaseKeyPairs(state, [ticket.signer.publicKey]);
     await this.deps.emit(ticket.origin, { type: "sessionRefreshed", detail: { sessionKey: ticket.sessionKey, session } });
@@ -451,11 +456,11 @@ export class Vault {
   }
 
   /**
-   * Forgets those of `candidates` that nothing uses at once, and deletes them from storage without
-   * waiting: for the old key pair of a refresh, whose new session is already stored. Memory goes
-   * first, so the key signs nothing once the refresh resolves; a record the deletion misses (a
-   * failed write, a worker stopped meanwhile) is referenced by no session and swept at a start
-   * like any such key pair.
+   * Forgets those of `candidates` that nothing uses at once, and deletes them from storage once
+   * the caller has its answer (`later`): for the old key pair of a refresh, whose new session is
+   * already stored. Memory goes first, so the key signs nothing once the refresh resolves; a
+   * record the deletion misses (a failed write, a worker stopped meanwhile) is referenced by no
+   * session and swept at a start like any such key pair.
    */
   private releaseKeyPairs(state: State, candidates: string[]): void {
     const unused = this.unusedKeyPairs(state, candidates, false);
@@ -464,7 +469,10 @@ export class Vault {
       state.keyPairs.delete(publicKey);
       this.deps.keystore.forget(publicKey);
     }
-    this.deps.store.remove(unused.map(keyPairStorageKey)).catch((error: unknown) => this.deps.report?.(`could not delete a released key pair: ${String(error)}`));
+    const keys = unused.map(keyPairStorageKey);
+    (this.deps.later ?? afterAnswer)(() =>
+      void this.deps.store.remove(keys).catch((error: unknown) => this.deps.report?.(`could not delete a released key pair: ${String(error)}`)),
+    );
   }
 
   /**
@@ -482,6 +490,7 @@ export class Vault {
   }
 
   private unusedKeyPairs(state: State, candidates: string[], spareFreshLoginKeys: boolean): string[] {
+    if (candidates.length === 0) return []; // most writes release nothing: skip the walk over every session
     const now = this.deps.now();
     const referenced = new Set<string>();
     for (const record of state.origins.values()) {

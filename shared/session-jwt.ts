@@ -34,7 +34,8 @@ export function parseSessionJwt(token: unknown): ParsedSession {
   if (token.length > MAX_TOKEN_LENGTH) throw invalid("too long");
   const parts = token.split(".");
   if (parts.length !== 3) throw invalid("expected three dot-separated parts");
-  const [header, payload] = parts.map((part) => {
+  // The signature part is never decoded: nothing here checks it (above), and it is not JSON.
+  const [header, payload] = parts.slice(0, 2).map((part) => {
     try {
       return JSON.parse(utf8Decode(base64UrlDecode(part!))) as unknown;
     } catch {
