@@ -5,12 +5,11 @@ import { TurnkeyError } from "../shared/errors.ts";
 import type { PageStamperType, Stamp, VaultSettings } from "../shared/protocol.ts";
 import { refreshSessionArgs } from "../shared/validate.ts";
 import type { FrameStamper } from "./frame-stamper.ts";
-import { Keystore } from "./keystore.ts";
 import { LOGIN_KEY_GRACE_MS } from "./vault.ts";
 import { defaultSettings } from "./settings.ts";
 import { Refresher, toRefreshError } from "./refresh.ts";
 import type { StampLoginRequest, TurnkeyApi } from "./turnkey-client.ts";
-import { keyPairKeys, login, ORIGIN, tokenFor, vaultFixture, type VaultFixture } from "./vault.fixture.ts";
+import { keyPairKeys, login, ORIGIN, tokenFor, recordForgottenKeys, vaultFixture, type VaultFixture } from "./vault.fixture.ts";
 
 /** The public key an API-key stamp names, or undefined for another kind of stamp. */
 function apiKeyOf(stamp: Stamp): string | undefined {
@@ -156,19 +155,14 @@ describe("refreshSession", () => {
 
   it("drops the cached signing key of the key pair a failed refresh made, and keeps the signer's", async () => {
     const oldKey = await login(f);
-    const forgotten: string[] = [];
-    const forget = Keystore.prototype.forget;
-    const spy = vi.spyOn(Keystore.prototype, "forget").mockImplementation(function (this: Keystore, publicKey: string) {
-      forgotten.push(publicKey);
-      forget.call(this, publicKey);
-    });
+    const { forgotten, restore } = recordForgottenKeys();
     try {
       turnkey.failWith = new TurnkeyRequestError({ code: 14, message: "unavailable", details: null });
       await expect(refresh()).rejects.toMatchObject({ code: "REFRESH_SESSION_ERROR" });
       expect(forgotten).toEqual([turnkey.calls[0]!.request.parameters.publicKey]);
       expect(forgotten).not.toContain(oldKey);
     } finally {
-      spy.mockRestore();
+      restore();
     }
   });
 

@@ -4,6 +4,7 @@
  * for after its answer (`later`: run at once unless a test holds it). `restart()` builds a new
  * vault on the same storage and wrapping key, as a restarted service worker would.
  */
+import { vi } from "vitest";
 import { memoryStore, type MemoryStore } from "../extension/memory-store.ts";
 import type { VaultEvent } from "../shared/protocol.ts";
 import { testSessionToken } from "../shared/session-jwt.fixture.ts";
@@ -66,3 +67,14 @@ export async function login(f: VaultFixture, sessionKey = "@turnkey/session/v3",
 }
 
 export const keyPairKeys = (store: MemoryStore) => [...store.data.keys()].filter((key) => key.startsWith("keypair:"));
+
+/** Records every key pair whose signing key a keystore drops from memory (and still drops it); `restore` when done. */
+export function recordForgottenKeys(): { forgotten: string[]; restore(): void } {
+  const forgotten: string[] = [];
+  const forget = Keystore.prototype.forget;
+  const spy = vi.spyOn(Keystore.prototype, "forget").mockImplementation(function (this: Keystore, publicKey: string) {
+    forgotten.push(publicKey);
+    forget.call(this, publicKey);
+  });
+  return { forgotten, restore: () => spy.mockRestore() };
+}

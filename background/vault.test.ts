@@ -1,9 +1,8 @@
 import { p256 } from "@noble/curves/nist.js";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { base64UrlDecode, hexToBytes, utf8Decode, utf8Encode } from "../shared/bytes.ts";
-import { Keystore } from "./keystore.ts";
 import { LOGIN_KEY_GRACE_MS } from "./vault.ts";
-import { keyPairKeys, login, ORIGIN, OTHER_ORIGIN, tokenFor, vaultFixture, type VaultFixture } from "./vault.fixture.ts";
+import { keyPairKeys, login, ORIGIN, OTHER_ORIGIN, tokenFor, recordForgottenKeys, vaultFixture, type VaultFixture } from "./vault.fixture.ts";
 
 const DEFAULT = "@turnkey/session/v3";
 let f: VaultFixture;
@@ -137,12 +136,7 @@ describe("sessions", () => {
   });
 
   it("a createApiKeyPair whose write fails stores nothing and keeps no signing key of it in memory", async () => {
-    const forgotten: string[] = [];
-    const forget = Keystore.prototype.forget;
-    const spy = vi.spyOn(Keystore.prototype, "forget").mockImplementation(function (this: Keystore, publicKey: string) {
-      forgotten.push(publicKey);
-      forget.call(this, publicKey);
-    });
+    const { forgotten, restore } = recordForgottenKeys();
     try {
       await f.vault.getSession(ORIGIN); // the first read writes the storage format; fail the key pair's write
       f.store.failNextWrite();
@@ -151,7 +145,7 @@ describe("sessions", () => {
       expect(forgotten).toHaveLength(1);
       expect(forgotten[0]).toMatch(/^0[23][0-9a-f]{64}$/);
     } finally {
-      spy.mockRestore();
+      restore();
     }
   });
 });

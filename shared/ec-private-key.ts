@@ -27,26 +27,22 @@ const SEQUENCE = 0x30;
 const INTEGER = 0x02;
 const OCTET_STRING = 0x04;
 
-function expectTag(tag: number, found: { tag: number }): void {
+/** The DER element at `offset`, which must have tag `tag`. */
+function elementWithTag(der: Uint8Array, offset: number, tag: number): { start: number; end: number } {
+  const found = element(der, offset);
   if (found.tag !== tag) throw new Error(`PKCS#8: expected tag 0x${tag.toString(16)}, found 0x${found.tag.toString(16)}`);
+  return found;
 }
 
 /** The 32-byte scalar `d`, as a view into `pkcs8` (zeroing `pkcs8` zeroes it). */
 export function p256PrivateScalar<T extends ArrayBufferLike>(pkcs8: Uint8Array<T>): Uint8Array<T> {
-  const info = element(pkcs8, 0);
-  expectTag(SEQUENCE, info);
-  const version = element(pkcs8, info.start);
-  expectTag(INTEGER, version);
-  const algorithm = element(pkcs8, version.end);
-  expectTag(SEQUENCE, algorithm);
-  const wrapped = element(pkcs8, algorithm.end);
-  expectTag(OCTET_STRING, wrapped);
-  const ecKey = element(pkcs8, wrapped.start);
-  expectTag(SEQUENCE, ecKey);
-  const ecVersion = element(pkcs8, ecKey.start);
-  expectTag(INTEGER, ecVersion);
-  const scalar = element(pkcs8, ecVersion.end);
-  expectTag(OCTET_STRING, scalar);
+  const info = elementWithTag(pkcs8, 0, SEQUENCE); // PrivateKeyInfo
+  const version = elementWithTag(pkcs8, info.start, INTEGER);
+  const algorithm = elementWithTag(pkcs8, version.end, SEQUENCE);
+  const wrapped = elementWithTag(pkcs8, algorithm.end, OCTET_STRING);
+  const ecKey = elementWithTag(pkcs8, wrapped.start, SEQUENCE); // ECPrivateKey
+  const ecVersion = elementWithTag(pkcs8, ecKey.start, INTEGER);
+  const scalar = elementWithTag(pkcs8, ecVersion.end, OCTET_STRING);
   if (scalar.end - scalar.start !== 32) throw new Error("PKCS#8: not a P-256 private key");
   return pkcs8.subarray(scalar.start, scalar.end);
 }

@@ -5,37 +5,24 @@
  * `turnkeySession:request` before the vault was there) finds it without asking again, and its
  * calls work. (Chromium injects only into documents loaded after the install.)
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStandin, type Standin } from "../standin/server.ts";
-import { startDappServer, type DappServer } from "../support/dapp-server.ts";
-import { launchFirefoxVault, until, type FirefoxVault } from "../support/firefox.ts";
+import { describe, expect, it } from "vitest";
+import { useFirefoxVault } from "../support/firefox-fixture.ts";
+import { until } from "../support/firefox.ts";
 
-let standin: Standin;
-let dappServer: DappServer;
-let ff: FirefoxVault;
-
-beforeAll(async () => {
-  standin = await startStandin();
-  dappServer = await startDappServer({ standinUrl: standin.url });
-  ff = await launchFirefoxVault();
-});
-afterAll(async () => {
-  await ff?.close();
-  await dappServer?.close();
-  await standin?.close();
-});
+const ff = useFirefoxVault();
 
 describe("Firefox: a tab open before the vault was installed", () => {
   it("hears the announce at injection and can call the vault", async () => {
-    await ff.browser.uninstallExtension(ff.addonId);
-    const page = await ff.browser.newPage();
-    await page.goto(dappServer.url(dappServer.origins[0], "/first-script.html"));
+    const { browser, addonId, extensionDir } = ff.vault;
+    await browser.uninstallExtension(addonId);
+    const page = await browser.newPage();
+    await page.goto(ff.dappServer.url(ff.dappServer.origins[0], "/first-script.html"));
     expect(await page.evaluate(() => (window as unknown as { vaultAtFirstScript: string }).vaultAtFirstScript)).toBe("undefined");
     // The page asked before the vault was there: nobody answered.
     await page.evaluate(() => window.dispatchEvent(new Event("turnkeySession:request")));
     expect(await page.evaluate(() => (window as unknown as { announced: unknown[] }).announced.length)).toBe(0);
 
-    await ff.browser.installExtension(ff.extensionDir);
+    await browser.installExtension(extensionDir);
     const announced = await until(
       () =>
         page.evaluate(() => {
