@@ -19,9 +19,10 @@
 import type { Page } from "@playwright/test";
 import { login } from "../e2e/support/vault-calls.ts";
 import { stampLoginBody } from "./measure-stamp.ts";
-import { roundRatios, summarize } from "./stats.ts";
+import { alternatingRefreshes } from "./support/alternating-refreshes.ts";
 import type { BenchContext, Measure, MeasureResult } from "./support/context.ts";
 import { openBenchPage, type BenchWindow } from "./support/pages.ts";
+import { pairedRow } from "./table.ts";
 
 interface FloorGlobal {
   benchFloor: {
@@ -96,25 +97,12 @@ export const floors: Measure = {
       await echo.evaluate((org) => (self as unknown as FloorGlobal).benchFloor.configure(org), organizationId);
       const floorRefresh = async () => (await ctx.browser.echo.worker()).evaluate(() => (self as unknown as FloorGlobal).benchFloor.refresh());
 
-      const before = ctx.standin.requests({ path: "/public/v1/submit/stamp_login" }).length;
-      for (let i = 0; i < warmup; i++) {
-        await vaultRefresh(page);
-        await floorRefresh();
-      }
-      const refresh = { vault: [] as number[][], floor: [] as number[][] };
-      const sessions = new Set<string>();
-      for (let i = 0; i < count; i++) {
-        for (const side of i % 2 === 0 ? (["vault", "floor"] as const) : (["floor", "vault"] as const)) {
-          const { ms, session } = side === "vault" ? await vaultRefresh(page) : await floorRefresh();
-          refresh[side].push([ms]);
-          sessions.add(session);
-        }
-      }
-      const calls = ctx.standin.requests({ path: "/public/v1/submit/stamp_login" }).slice(before);
-      const failed = calls.filter((c) => c.status !== 200).length;
-      if (calls.length !== 2 * (count + warmup) || failed > 0 || sessions.size !== 2 * count) {
-        throw new Error(`expected ${2 * (count + warmup)} successful stamp_login calls and ${2 * count} sessions, saw ${calls.length} (${failed} failed) and ${sessions.size}`);
-      }
+      const { times: refresh, stampLogins } = await alternatingRefreshes(
+        ctx.standin,
+        ["vault", "floor"],
+        { vault: () => vaultRefresh(page), floor: floorRefresh },
+        { count, warmup },
+      );
 
       const payload = stampLoginBody();
       const stampSides: StampSide[] = ["vault", "floor", "bridge"];
@@ -128,45 +116,34 @@ export const floors: Measure = {
       }
 
       const group = this.title;
-      const refreshVault = summarize(refresh.vault.flat());
-      const refreshFloor = summarize(refresh.floor.flat());
-      const stampVault = summarize(stamp.vault.flat());
-      const stampFloor = summarize(stamp.floor.flat());
-      const stampBridge = summarize(stamp.bridge.flat());
       return {
         rows: [
-          {
+          pairedRow({
             group,
             name: "refreshSession() from the page",
             unit: "ms",
-            vault: refreshVault,
-            baseline: { label: "bare in a worker: key pair, WebCrypto stamp, fetch, parse, one write", figure: refreshFloor },
-            ratio: refreshVault.median / refreshFloor.median,
-            ratioSpread: roundRatios(refresh.vault, refresh.floor),
-            target: { text: "≤ 1.15× floor", met: refreshVault.median / refreshFloor.median <= 1.15 },
-            note: `${count} each after ${warmup} warm-up each, alternating; all ${calls.length} stamp_login answered 200 by the stand-in. The floor is timed in its worker (its clock: 100 µs), the vault in the page.`,
-          },
-          {
+            vault: refresh.vault,
+            baseline: { label: "bare in a worker: key pair, WebCrypto stamp, fetch, parse, one write", rounds: refresh.floor },
+            target: { text: "≤ 1.15× floor", maxRatio: 1.15 },
+            note: `${count} each after ${warmup} warm-up each, alternating; all ${stampLogins} stamp_login answered 200 by the stand-in. The floor is timed in its worker (its clock: 100 µs), the vault in the page.`,
+          }),
+          pairedRow({
             group,
             name: "stamp() from the page, sequential",
             unit: "ms",
-            vault: stampVault,
-            baseline: { label: "raw bridge round trip + one WebCrypto sign", figure: stampFloor },
-            ratio: stampVault.median / stampFloor.median,
-            ratioSpread: roundRatios(stamp.vault, stamp.floor),
-            target: { text: "≤ 1.15× floor", met: stampVault.median / stampFloor.median <= 1.15 },
+            vault: stamp.vault,
+            baseline: { label: "raw bridge round trip + one WebCrypto sign", rounds: stamp.floor },
+            target: { text: "≤ 1.15× floor", maxRatio: 1.15 },
             note: `${stampRounds} interleaved rounds of ${perRound} stamps each (with the row below)`,
-          },
-          {
+          }),
+          pairedRow({
             group,
             name: "stamp() from the page, beside the vault's own bridge",
             unit: "ms",
-            vault: stampVault,
-            baseline: { label: "the vault's getActiveSessionKey() round trip + one WebCrypto sign in the page", figure: stampBridge },
-            ratio: stampVault.median / stampBridge.median,
-            ratioSpread: roundRatios(stamp.vault, stamp.bridge),
+            vault: stamp.vault,
+            baseline: { label: "the vault's getActiveSessionKey() round trip + one WebCrypto sign in the page", rounds: stamp.bridge },
             note: "what stamp adds to the vault's bridge: validation, the session lookup, the sign in the worker, the stamp's encoding; the same vault rounds as the row above",
-          },
+          }),
         ],
       };
     } finally {

@@ -20,8 +20,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromiumArgs, findChromium } from "../e2e/support/browser.ts";
-import { roundRatios, summarize } from "./stats.ts";
+import { summarize } from "./stats.ts";
 import type { BenchContext, Measure, MeasureResult } from "./support/context.ts";
+import { pairedRow } from "./table.ts";
 
 type Config = "none" | "minimal" | "vault";
 const CONFIGS: Config[] = ["none", "minimal", "vault"];
@@ -88,47 +89,32 @@ export const pageLoad: Measure = {
         const order = [...CONFIGS.slice(r % 3), ...CONFIGS.slice(0, r % 3)];
         for (const config of order) loads[config].push(await loadOnce(browsers[config].context, ctx));
       }
-      const extraPerFrame = (config: Config) => loads[config].map((l, i) => (l.script - loads.none[i]!.script) / DOCUMENTS);
-      const perRound = (values: number[]) => values.map((v) => [v]);
-      const vaultExtra = extraPerFrame("vault");
-      const minimalExtra = extraPerFrame("minimal");
-      const vault = summarize(vaultExtra);
-      const minimal = summarize(minimalExtra);
-      const loadOf = (config: Config) => loads[config].map((l) => l.loadEvent);
+      // One load per config and round: each round's samples are one value.
+      const byRound = (values: number[]) => values.map((v) => [v]);
+      const extraPerFrame = (config: Config) => byRound(loads[config].map((l, i) => (l.script - loads.none[i]!.script) / DOCUMENTS));
+      const loadEvents = (config: Config) => byRound(loads[config].map((l) => l.loadEvent));
       const noneScript = summarize(loads.none.map((l) => l.script / DOCUMENTS));
       const group = this.title;
       return {
         rows: [
-          {
+          pairedRow({
             group,
             name: "extra script time per frame (ScriptDuration)",
             unit: "ms",
-            vault,
-            baseline: { label: "minimal extension (empty global + listener)", figure: minimal },
-            ratio: vault.median / minimal.median,
-            ratioSpread: roundRatios(perRound(vaultExtra), perRound(minimalExtra)),
-            target: { text: "≤ 1.5× minimal", met: vault.median / minimal.median <= 1.5 },
+            vault: extraPerFrame("vault"),
+            baseline: { label: "minimal extension (empty global + listener)", rounds: extraPerFrame("minimal") },
+            target: { text: "≤ 1.5× minimal", maxRatio: 1.5 },
             note: `${rounds} interleaved rounds of 3 loads (rotating order); each extension's ScriptDuration minus the no-extension load of the same round, / ${DOCUMENTS} documents; no extension: ${noneScript.median.toFixed(3)} ms per frame`,
-          },
-          {
-            group,
-            name: "time to load event, vault",
-            unit: "ms",
-            vault: summarize(loadOf("vault")),
-            baseline: { label: "no extension", figure: summarize(loadOf("none")) },
-            ratio: summarize(loadOf("vault")).median / summarize(loadOf("none")).median,
-            ratioSpread: roundRatios(perRound(loadOf("vault")), perRound(loadOf("none"))),
-          },
-          {
+          }),
+          pairedRow({ group, name: "time to load event, vault", unit: "ms", vault: loadEvents("vault"), baseline: { label: "no extension", rounds: loadEvents("none") } }),
+          pairedRow({
             group,
             name: "time to load event, minimal extension",
             unit: "ms",
-            vault: summarize(loadOf("minimal")),
-            baseline: { label: "no extension", figure: summarize(loadOf("none")) },
-            ratio: summarize(loadOf("minimal")).median / summarize(loadOf("none")).median,
-            ratioSpread: roundRatios(perRound(loadOf("minimal")), perRound(loadOf("none"))),
+            vault: loadEvents("minimal"),
+            baseline: { label: "no extension", rounds: loadEvents("none") },
             note: "the floor's own load-event cost, for comparison with the vault's row above",
-          },
+          }),
         ],
       };
     } finally {

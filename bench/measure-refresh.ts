@@ -13,9 +13,10 @@
  * alternating vault/SDK (and which goes first) call by call.
  */
 import type { Page } from "@playwright/test";
-import { roundRatios, summarize } from "./stats.ts";
+import { alternatingRefreshes } from "./support/alternating-refreshes.ts";
 import type { BenchContext, Measure, MeasureResult } from "./support/context.ts";
 import { openSdkPage, type BenchWindow } from "./support/pages.ts";
+import { pairedRow } from "./table.ts";
 
 type Side = "vault" | "sdk";
 
@@ -38,42 +39,23 @@ export const refresh: Measure = {
     const warmup = ctx.quick ? 2 : 5;
     const { page } = await openSdkPage(ctx);
     try {
-      const before = ctx.standin.requests({ path: "/public/v1/submit/stamp_login" }).length;
-      for (let i = 0; i < warmup; i++) {
-        await timeRefresh(page, "vault");
-        await timeRefresh(page, "sdk");
-      }
-      const times: Record<Side, number[][]> = { vault: [], sdk: [] };
-      const sessions = new Set<string>();
-      for (let i = 0; i < count; i++) {
-        const order: Side[] = i % 2 === 0 ? ["vault", "sdk"] : ["sdk", "vault"];
-        for (const side of order) {
-          const { ms, session } = await timeRefresh(page, side);
-          times[side].push([ms]);
-          sessions.add(session);
-        }
-      }
-      const calls = ctx.standin.requests({ path: "/public/v1/submit/stamp_login" }).slice(before);
-      const failed = calls.filter((c) => c.status !== 200).length;
-      if (calls.length !== 2 * (count + warmup) || failed > 0 || sessions.size !== 2 * count) {
-        throw new Error(`expected ${2 * (count + warmup)} successful stamp_login calls and ${2 * count} new sessions, saw ${calls.length} calls (${failed} failed) and ${sessions.size} sessions`);
-      }
-      const vault = summarize(times.vault.flat());
-      const sdk = summarize(times.sdk.flat());
+      const { times, stampLogins } = await alternatingRefreshes(
+        ctx.standin,
+        ["vault", "sdk"],
+        { vault: () => timeRefresh(page, "vault"), sdk: () => timeRefresh(page, "sdk") },
+        { count, warmup },
+      );
       return {
         rows: [
-          {
+          pairedRow({
             group: this.title,
             name: "refreshSession() from the page",
             unit: "ms",
-            vault,
-            baseline: { label: "@turnkey/core in-page (IndexedDB stamper)", figure: sdk },
-            ratio: vault.median / sdk.median,
-            // pairs of consecutive calls: vault i vs SDK i
-            ratioSpread: roundRatios(times.vault, times.sdk),
-            target: { text: "≤ 1.0× in-page SDK", met: vault.median / sdk.median <= 1.0 },
-            note: `${count} refreshes each after ${warmup} warm-up each, alternating; every one checked at the stand-in (${calls.length} stamp_login, all 200). Ratio spread is over the ${count} vault/SDK pairs.`,
-          },
+            vault: times.vault, // the ratio spread pairs consecutive calls: vault i vs SDK i
+            baseline: { label: "@turnkey/core in-page (IndexedDB stamper)", rounds: times.sdk },
+            target: { text: "≤ 1.0× in-page SDK", maxRatio: 1.0 },
+            note: `${count} refreshes each after ${warmup} warm-up each, alternating; every one checked at the stand-in (${stampLogins} stamp_login, all 200). Ratio spread is over the ${count} vault/SDK pairs.`,
+          }),
         ],
       };
     } finally {

@@ -5,7 +5,7 @@
  * (with the spread of the per-round ratios where the run was interleaved in rounds), the target
  * and whether it was met. Targets are reported, never asserted.
  */
-import type { Summary } from "./stats.ts";
+import { roundRatios, summarize, type Summary } from "./stats.ts";
 
 export type Unit = "ms" | "us" | "per_s" | "bytes" | "MB" | "count";
 
@@ -24,6 +24,31 @@ export interface Row {
   ratioSpread?: Summary;
   target?: { text: string; met: boolean | undefined };
   note?: string;
+}
+
+/**
+ * A row of a measurement interleaved in rounds: each side's samples (by round) summarised, the
+ * ratio of their medians, the spread of the per-round ratios, and the target's verdict if any.
+ */
+export function pairedRow(row: Pick<Row, "group" | "name" | "unit" | "note"> & {
+  vault: readonly number[][];
+  baseline: { label: string; rounds: readonly number[][] };
+  target?: { text: string; maxRatio: number };
+}): Row {
+  const vault = summarize(row.vault.flat());
+  const baseline = summarize(row.baseline.rounds.flat());
+  const ratio = vault.median / baseline.median;
+  return {
+    group: row.group,
+    name: row.name,
+    unit: row.unit,
+    vault,
+    baseline: { label: row.baseline.label, figure: baseline },
+    ratio,
+    ratioSpread: roundRatios(row.vault, row.baseline.rounds),
+    ...(row.target && { target: { text: row.target.text, met: ratio <= row.target.maxRatio } }),
+    ...(row.note !== undefined && { note: row.note }),
+  };
 }
 
 export interface Report {
