@@ -1,10 +1,6 @@
 /**
  * The popup: the vault's sessions with Refresh, Log out and Refresh all, a settings view, and
  * live updates while it is open (change notices from the background, a countdown every second).
- *
- * index.html loads it as an async module script, which runs as soon as it has loaded, not after
- * the stylesheet and the end of parsing: it asks for the sessions first, so the worker answers
- * while the page finishes loading, and touches the page once it is parsed.
  */
 import { TurnkeyError } from "../shared/errors.ts";
 import type { SessionEntry } from "../shared/protocol.ts";
@@ -12,23 +8,16 @@ import { handleSessionClicks, renderSessions, tickCountdowns } from "./session-l
 import { renderSettings } from "./settings-view.ts";
 import { connectToVault } from "./vault-connection.ts";
 
-let view: "sessions" | "settings" = "sessions";
-let shown: SessionEntry[] = [];
-/** Set once the page is parsed; a change notice before then means the first list may be stale. */
-let ready = false;
-let changedBeforeReady = false;
-
-const vault = connectToVault(() => {
-  if (!ready) changedBeforeReady = true;
-  else if (view === "sessions") void showSessions();
-});
-const firstList = vault().listSessions();
-
-if (document.readyState === "loading") await new Promise((parsed) => document.addEventListener("DOMContentLoaded", parsed, { once: true }));
 const main = document.querySelector<HTMLElement>("#main")!;
 const notice = document.querySelector<HTMLElement>("#notice")!;
 const refreshAllButton = document.querySelector<HTMLButtonElement>("#refresh-all")!;
 const settingsButton = document.querySelector<HTMLButtonElement>("#open-settings")!;
+let view: "sessions" | "settings" = "sessions";
+let shown: SessionEntry[] = [];
+
+const vault = connectToVault(() => {
+  if (view === "sessions") void showSessions();
+});
 
 let noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -43,10 +32,10 @@ function say(text: string, isError = false): void {
 
 const describe = (error: unknown) => (error instanceof TurnkeyError ? `${error.code}: ${error.message}` : String(error));
 
-async function showSessions(list = vault().listSessions()): Promise<void> {
+async function showSessions(): Promise<void> {
   view = "sessions";
   settingsButton.setAttribute("aria-pressed", "false");
-  const entries = await list;
+  const entries = await vault().listSessions();
   refreshAllButton.disabled = entries.length === 0;
   if (view !== "sessions") return;
   shown = entries;
@@ -99,5 +88,4 @@ setInterval(() => {
   if (view === "sessions" && tickCountdowns(main)) void showSessions();
 }, 1_000);
 
-ready = true;
-void showSessions(changedBeforeReady ? undefined : firstList);
+void showSessions();
