@@ -12,6 +12,9 @@
  *   cold-stamp   the same for a first stamp() (adds the wrapping key, decrypt, key import)
  *   bridge-page  the page's renderer thread (page script + content script) over 2,000 calls
  *   bridge-worker the worker over the same calls
+ *   echo-page    the page's renderer thread over 2,000 raw echo round trips (the bridge rows' baseline)
+ *   echo-worker  the echo extension's worker over the same calls (beside bridge-*: what the vault's
+ *                bridge adds per call in JS, where both sides' native postMessage is the same work)
  *   stamp-page   the page's renderer thread over 2,000 stamp() calls (a stamp_login body)
  *   stamp-worker the worker over the same stamps
  *   refresh      the worker over 30 refreshSession() calls against the stand-in
@@ -201,6 +204,18 @@ async function main(): Promise<void> {
     });
     await save("bridge-page", await stopProfiler(renderer));
     await save("bridge-worker", await stopProfiler(worker));
+
+    const echoWorker = await attachTo(`${browser.echo.origin}/`, "service_worker");
+    const echoCalls = (n: number) =>
+      page.evaluate(async (count) => {
+        for (let i = 0; i < count; i++) await (window as unknown as { benchEcho: { call(method: string): Promise<unknown> } }).benchEcho.call("ping");
+      }, n);
+    await echoCalls(200);
+    await startProfiler(echoWorker);
+    await startProfiler(renderer);
+    await echoCalls(2000);
+    await save("echo-page", await stopProfiler(renderer));
+    await save("echo-worker", await stopProfiler(echoWorker));
 
     await startProfiler(worker);
     await startProfiler(renderer);
