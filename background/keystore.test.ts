@@ -130,35 +130,4 @@ describe("Keystore signing keys of new key pairs", () => {
     const failing = new Keystore(async () => Promise.reject(new Error("no wrapping key")));
     await expect((await failing.generateSealedLater("https://a.test", "refresh", 0)).seal()).rejects.toThrow("no wrapping key");
   });
-
-  it("hands the key pair prepare made ahead to the next generate, once; without one, or when it failed, generate makes its own", async () => {
-    const wrappingKey = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
-    const keystore = new Keystore(async () => wrappingKey);
-    const generateKey = vi.spyOn(crypto.subtle, "generateKey");
-    try {
-      keystore.prepare();
-      keystore.prepare(); // one spare at a time
-      expect(generateKey).toHaveBeenCalledTimes(1);
-      const spare = await keystore.generate("https://a.test", "refresh", 7);
-      expect(generateKey).toHaveBeenCalledTimes(1);
-      // Bound to the origin, purpose and time of the generate that took it, and sealed as any other.
-      expect(spare).toMatchObject({ origin: "https://a.test", purpose: "refresh", createdAt: 7 });
-      const message = utf8Encode("{}");
-      const der = await new Keystore(async () => wrappingKey).sign(spare, message);
-      expect(p256.verify(der, message, hexToBytes(spare.publicKey), { format: "der", lowS: false })).toBe(true);
-
-      const own = await keystore.generate("https://b.test", "login", 8);
-      expect(generateKey).toHaveBeenCalledTimes(2);
-      expect(own.publicKey).not.toBe(spare.publicKey);
-
-      generateKey.mockRejectedValueOnce(new Error("busy"));
-      keystore.prepare();
-      const afterFailure = await keystore.generate("https://a.test", "refresh", 9);
-      expect(generateKey).toHaveBeenCalledTimes(4);
-      expect(afterFailure.publicKey).toMatch(/^0[23][0-9a-f]{64}$/);
-      expect(new Set([spare.publicKey, own.publicKey, afterFailure.publicKey]).size).toBe(3);
-    } finally {
-      generateKey.mockRestore();
-    }
-  });
 });

@@ -14,10 +14,6 @@
  * between decryption and import. A key pair made here is imported so when it is sealed, beside
  * its encryption: its first signature (a login's, or the next refresh's `stamp_login`) then needs
  * no decryption. Nothing here returns a private key.
- *
- * The next key pair is made ahead (`prepare`, run by the vault once an answer has left), so a
- * refresh or a login does not wait for its generation and exports: one spare, in memory only,
- * never stored, lost with the worker.
  */
 import { base64UrlDecode, base64UrlEncode, bytesToHex, hexToBytes, utf8Encode } from "../shared/bytes.ts";
 import { p256PrivateScalar } from "../shared/ec-private-key.ts";
@@ -42,18 +38,9 @@ export interface KeyPairRecord {
 const ECDSA_P256 = { name: "ECDSA", namedCurve: "P-256" } as const;
 const ECDSA_SHA256 = { name: "ECDSA", hash: "SHA-256" } as const;
 
-/** A new key pair before it is bound to an origin and sealed: the public key and the private key's PKCS#8. */
-interface Unsealed {
-  publicKey: string;
-  publicKeyY: string;
-  pkcs8: Uint8Array<ArrayBuffer>;
-}
-
 export class Keystore {
   /** Decrypted, non-extractable signing keys, by public key, for this worker's life. */
   private readonly signingKeys = new Map<string, Promise<CryptoKey>>();
-  /** The key pair the next `generate` takes, made by `prepare`. */
-  private spare: Promise<Unsealed | undefined> | undefined;
 
   constructor(private readonly wrappingKey: () => Promise<CryptoKey>) {}
 
@@ -70,33 +57,16 @@ export class Keystore {
    * first would hold that signature back (≈ 0.1–0.2 ms, measured in Chromium).
    */
   async generateSealedLater(origin: string, purpose: KeyPairPurpose, now: number): Promise<{ publicKey: string; seal: () => Promise<KeyPairRecord> }> {
-    const spare = this.spare;
-    this.spare = undefined;
-    const { publicKey, publicKeyY, pkcs8 } = (await spare) ?? (await this.unsealed());
-    let sealed: Promise<KeyPairRecord> | undefined;
-    const seal = () => (sealed ??= this.seal({ v: 1, origin, publicKey, publicKeyY, purpose, createdAt: now }, pkcs8));
-    return { publicKey, seal };
-  }
-
-  /**
-   * Makes the key pair the next `generate` takes, if none is waiting. Called when the worker has
-   * nothing else to do: WebCrypto runs a worker's operations in turn, and this one queued during a
-   * refresh would hold back its signature. A spare that failed is made again by `generate`.
-   */
-  prepare(): void {
-    this.spare ??= this.unsealed().catch(() => undefined);
-  }
-
-  private async unsealed(): Promise<Unsealed> {
     const pair = await crypto.subtle.generateKey(ECDSA_P256, true, ["sign", "verify"]);
     // PKCS#8 and the raw point, not JWK: no JSON on either side, and the private bytes can be zeroed.
     const [point, exported] = await Promise.all([crypto.subtle.exportKey("raw", pair.publicKey), crypto.subtle.exportKey("pkcs8", pair.privateKey)]);
     const xy = new Uint8Array(point); // 0x04 ‖ x ‖ y
-    return {
-      publicKey: ((xy[64]! & 1) === 0 ? "02" : "03") + bytesToHex(xy.subarray(1, 33)),
-      publicKeyY: base64UrlEncode(xy.subarray(33, 65)),
-      pkcs8: new Uint8Array(exported),
-    };
+    const publicKey = ((xy[64]! & 1) === 0 ? "02" : "03") + bytesToHex(xy.subarray(1, 33));
+    const publicKeyY = base64UrlEncode(xy.subarray(33, 65));
+    const pkcs8 = new Uint8Array(exported);
+    let sealed: Promise<KeyPairRecord> | undefined;
+    const seal = () => (sealed ??= this.seal({ v: 1, origin, publicKey, publicKeyY, purpose, createdAt: now }, pkcs8));
+    return { publicKey, seal };
   }
 
   /** Imports and caches the signing key, encrypts the scalar into the record; zeroes `pkcs8`. */

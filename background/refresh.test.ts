@@ -166,27 +166,6 @@ describe("refreshSession", () => {
     }
   });
 
-  it("has the next refresh's key pair made once the answer has left; that refresh takes it, and no spare is ever stored", async () => {
-    await login(f);
-    f.later.held = true;
-    await refresh();
-    const generateKey = vi.spyOn(crypto.subtle, "generateKey");
-    try {
-      expect(generateKey).not.toHaveBeenCalled(); // not before the answer
-      f.later.flush();
-      expect(generateKey).toHaveBeenCalledTimes(1);
-      await refresh();
-      expect(generateKey).toHaveBeenCalledTimes(1); // the second refresh made no key pair of its own
-      f.later.flush();
-      const session = await f.vault.getSession(ORIGIN);
-      expect(turnkey.calls[1]!.request.parameters.publicKey).toBe(session!.publicKey);
-      expect(keyPairKeys(f.store)).toEqual([`keypair:${session!.publicKey}`]);
-      expect(generateKey).toHaveBeenCalledTimes(2); // the next one's spare, in memory only
-    } finally {
-      generateKey.mockRestore();
-    }
-  });
-
   it("keeps a caller's publicKey on failure", async () => {
     await login(f);
     const mine = await f.vault.createApiKeyPair(ORIGIN);

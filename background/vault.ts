@@ -356,7 +356,6 @@ export class Vault {
     await this.writeOrigin(state, ticket.origin, { ...record, sessions }, [], newRecord);
     this.releaseKeyPairs(state, [ticket.signer.publicKey]);
     await this.deps.emit(ticket.origin, { type: "sessionRefreshed", detail: { sessionKey: ticket.sessionKey, session } });
-    this.prepareNextKeyPair();
     return session;
   }
 
@@ -365,15 +364,6 @@ export class Vault {
   }
 
   // ---- internals ----
-
-  /**
-   * Has the keystore make the next refresh's key pair once this answer has left (keystore.ts,
-   * `prepare`): refreshes recur, so the next one finds its key pair made. (A login takes the
-   * spare too when one is waiting; none is made after a login, whose next call is its own stamp.)
-   */
-  private prepareNextKeyPair(): void {
-    (this.deps.later ?? afterAnswer)(() => this.deps.keystore.prepare());
-  }
 
   private load(): Promise<State> {
     this.state ??= this.readState().catch((error: unknown) => {
