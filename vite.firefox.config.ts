@@ -18,5 +18,6 @@ export default defineConfig({
     ...(chrome.plugins ?? []).filter((plugin) => !isCrx(plugin)),
     crx({ manifest: firefoxManifest(structuredClone(manifest)) as unknown as Parameters<typeof crx>[0]["manifest"], browser: "firefox" }),
   ],
+  define: { ...chrome.define, __INJECTS_INTO_OPEN_TABS__: "true" },
   build: { ...chrome.build, outDir: "dist-firefox", target: "firefox140" },
 });

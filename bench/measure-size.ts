@@ -1,7 +1,9 @@
 /**
  * 5. Size: minified and gzip (level 9) bytes of what the built extension (`dist/`) runs
  *  - in every web page: the manifest's content scripts (content/page.iife.js, main world, and
- *    content/bridge.iife.js, isolated world), each gzipped on its own as the browser loads it;
+ *    content/bridge.iife.js, isolated world), and the script it imports on a frame's first use
+ *    (the web-accessible content/lazy/bridge-forwarder.js), each gzipped on its own as the
+ *    browser loads it;
  *  - in the background: the service worker's entry and every chunk it imports statically.
  *
  * Baselines: the echo extension's page + content scripts and its worker, minified with the same
@@ -184,8 +186,12 @@ export const size: Measure = {
   title: "5. Size",
   async run(ctx: BenchContext): Promise<MeasureResult> {
     const dist = ctx.distDir;
-    const manifest = JSON.parse(await readFile(join(dist, "manifest.json"), "utf8")) as { content_scripts?: { js?: string[] }[] };
-    const pageFiles = [...new Set((manifest.content_scripts ?? []).flatMap((cs) => cs.js ?? []))];
+    const manifest = JSON.parse(await readFile(join(dist, "manifest.json"), "utf8")) as {
+      content_scripts?: { js?: string[] }[];
+      web_accessible_resources?: { resources: string[] }[];
+    };
+    const imported = (manifest.web_accessible_resources ?? []).flatMap((r) => r.resources).filter((file) => file.endsWith(".js"));
+    const pageFiles = [...new Set([...(manifest.content_scripts ?? []).flatMap((cs) => cs.js ?? []), ...imported])];
     const page = await sizes(dist, pageFiles);
     const worker = await workerChunks(dist);
     const background = await sizes(dist, worker.static);

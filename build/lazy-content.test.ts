@@ -1,10 +1,12 @@
-/** The generated lazy modules: one function declaration at module level, which returns the source module's exports. */
+/** The content scripts' lazy parts as the build makes them (build/lazy-content.ts). */
 import { describe, expect, it } from "vitest";
 import { parseAst } from "vite";
-import { LAZY_MODULES, bundleLazy } from "./lazy-content.ts";
+import { LAZY_FUNCTIONS, LAZY_MODULES, bundleLazyFunction, bundleLazyModule } from "./lazy-content.ts";
 
-describe.each(LAZY_MODULES)("bundleLazy($source)", ({ source, loader }) => {
-  const generated = bundleLazy(source, loader);
+const dataUrl = (code: string) => `data:text/javascript;base64,${Buffer.from(code).toString("base64")}`;
+
+describe.each(LAZY_FUNCTIONS)("bundleLazyFunction($source)", ({ source, loader }) => {
+  const generated = bundleLazyFunction(source, loader);
 
   it("has one statement at module level: the exported loader function", async () => {
     const { body } = parseAst(await generated);
@@ -20,5 +22,22 @@ describe.each(LAZY_MODULES)("bundleLazy($source)", ({ source, loader }) => {
     expect(Object.keys(exports).sort()).toEqual(Object.keys(source_).sort());
     for (const [name, value] of Object.entries(source_)) expect(typeof exports[name]).toBe(typeof value);
     expect(load()).not.toBe(exports); // a new evaluation per call: the stubs call it once and keep the result
+  });
+});
+
+describe.each(LAZY_MODULES)("bundleLazyModule($source)", ({ source }) => {
+  const built = bundleLazyModule(source);
+
+  it("imports nothing, so that import() of its URL fetches this one file", async () => {
+    const { body } = parseAst(await built);
+    expect(body.filter((node) => node.type === "ImportDeclaration" || node.type === "ExportAllDeclaration")).toEqual([]);
+    expect(await built).not.toMatch(/\bimport\s*\(/);
+  });
+
+  it("exports what the source module exports", async () => {
+    const module_ = (await import(/* @vite-ignore */ dataUrl(await built))) as Record<string, unknown>;
+    const source_ = (await import(/* @vite-ignore */ `../${source}`)) as Record<string, unknown>;
+    expect(Object.keys(module_).sort()).toEqual(Object.keys(source_).sort());
+    for (const [name, value] of Object.entries(source_)) expect(typeof module_[name]).toBe(typeof value);
   });
 });

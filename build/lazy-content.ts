@@ -1,28 +1,51 @@
 /**
- * Pre-bundles the content scripts' lazy parts into `content/lazy/*.js` (git-ignored); `npm run
- * build` and `npm run build:firefox` run this first.
+ * Builds the content scripts' lazy parts into `content/lazy/*.js` (git-ignored); `npm run build`
+ * and `npm run build:firefox` run this first.
  *
  * Both content scripts run at `document_start` in every frame of every page. A bundler flattens
  * every module's top-level statements (comlink's symbols, maps and finalizer registry, classes,
  * frozen constants) into the script's own top level, where V8 compiles and runs them in every
- * frame. So each lazy part is bundled here on its own and wrapped whole in one function
- * declaration, its module's only statement: V8 only pre-parses that body, and compiles and runs
- * it on the first call, in frames that use the vault. The stubs (`page.iife.ts`,
- * `bridge.iife.ts`) import these; the committed `.d.ts` beside each gives `tsc` its type.
+ * frame. So each lazy part is bundled here on its own, and comes in one of two forms:
+ *
+ * - the page script's (`content/page-client.ts`) is wrapped whole in one function declaration,
+ *   which `page.iife.ts` imports and calls on first use: V8 only pre-parses that body until then.
+ *   The main world has no `runtime.getURL`, and a URL taken from the bridge's answer would let a
+ *   page that answers the handshake itself choose what is imported. (Chrome resolves a relative
+ *   `import()` there against the script's own URL, Firefox against the page's; importing the
+ *   client that way in Chrome measured no faster per frame, bench/README.md.)
+ * - the content script's (`content/bridge-forwarder.ts`) is a self-contained module of its own,
+ *   which `bridge.iife.ts` imports with `import(runtime.getURL(…))` on the first page connection,
+ *   so a frame that never uses the vault does not even pre-parse it; `lazyContentModules()`
+ *   (vite.config.ts) puts it into the extension, web-accessible (manifest.json).
+ *
+ * The committed `.d.ts` beside the generated function gives `tsc` its type.
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build, type Rolldown } from "vite";
+import { rolldown } from "rolldown";
+import type { Plugin } from "vite";
+import { BRIDGE_FORWARDER_PATH } from "../content/lazy-modules.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
-const OUT_DIR = join(REPO_ROOT, "content", "lazy");
 
-/** Each lazy module: its source, and the function the stub calls to evaluate it, once. */
-export const LAZY_MODULES = [
-  { source: "content/page-client.ts", out: "page-client.js", loader: "loadPageClient" },
-  { source: "content/bridge-forwarder.ts", out: "bridge-forwarder.js", loader: "loadBridgeForwarder" },
-] as const;
+/** Wrapped into a function the stub calls to evaluate it, once. */
+export const LAZY_FUNCTIONS = [{ source: "content/page-client.ts", out: "content/lazy/page-client.js", loader: "loadPageClient" }] as const;
+/** Built as modules of their own, at their paths in the extension. */
+export const LAZY_MODULES = [{ source: "content/bridge-forwarder.ts", out: BRIDGE_FORWARDER_PATH }] as const;
+
+/** `source` with its imports bundled in, as one ES module. */
+async function bundle(source: string, minify: boolean): Promise<string> {
+  const build = await rolldown({ input: join(REPO_ROOT, source), platform: "browser", transform: { target: "es2022" } });
+  try {
+    const { output } = await build.generate({ format: "es", minify, topLevelVar: false });
+    const chunks = output.filter((o) => o.type === "chunk");
+    if (chunks.length !== 1) throw new Error(`${source}: expected one chunk, got ${chunks.length}`);
+    return chunks[0]!.code.trim();
+  } finally {
+    await build.close();
+  }
+}
 
 /** A bundled ES module ends with its one export statement: `export { a as b, c };`. */
 const EXPORT_STATEMENT = /export\s*\{([^}]*)\};?\s*$/;
@@ -31,19 +54,10 @@ const EXPORT_STATEMENT = /export\s*\{([^}]*)\};?\s*$/;
  * `export function <loader>() { <the whole bundle>; return { <its exports> }; }`. Left
  * unminified: the content script's own build minifies it with the stub (smaller than minifying twice).
  */
-export async function bundleLazy(source: string, loader: string): Promise<string> {
-  const result = await build({
-    configFile: false,
-    root: REPO_ROOT,
-    logLevel: "silent",
-    build: { write: false, minify: false, target: "esnext", lib: { entry: join(REPO_ROOT, source), formats: ["es"] }, rolldownOptions: { output: { topLevelVar: false } } },
-  });
-  const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[];
-  const chunks = outputs.flatMap((o) => o.output).filter((o) => o.type === "chunk");
-  if (chunks.length !== 1) throw new Error(`${source}: expected one chunk, got ${chunks.length}`);
-  const bundle = chunks[0]!.code.trim();
-  const exported = EXPORT_STATEMENT.exec(bundle);
-  const body = bundle.slice(0, exported?.index);
+export async function bundleLazyFunction(source: string, loader: string): Promise<string> {
+  const bundled = await bundle(source, false);
+  const exported = EXPORT_STATEMENT.exec(bundled);
+  const body = bundled.slice(0, exported?.index);
   // Anything else module-level (an import, a second export) cannot live in a function body.
   if (!exported || /^\s*(?:import|export)\b/m.test(body)) throw new Error(`${source}: expected only a trailing export statement at module level`);
   const members = exported[1]!.split(",").map((spec) => {
@@ -53,7 +67,31 @@ export async function bundleLazy(source: string, loader: string): Promise<string
   return `// Generated by build/lazy-content.ts from ${source}: do not edit.\nexport function ${loader}() {\n${body}\nreturn { ${members.join(", ")} };\n}\n`;
 }
 
+/** A self-contained, minified ES module: `import()` of its URL fetches this one file. */
+export const bundleLazyModule = (source: string): Promise<string> => bundle(source, true);
+
+/** The vite plugin that emits the modules built above into the extension, at their paths. */
+export function lazyContentModules(): Plugin {
+  return {
+    name: "turnkey-vault:lazy-content",
+    async generateBundle() {
+      for (const { out } of LAZY_MODULES) {
+        const source = await readFile(join(REPO_ROOT, out), "utf8").catch(() => {
+          throw new Error(`${out} is missing: the build runs build/lazy-content.ts before vite`);
+        });
+        this.emitFile({ type: "asset", fileName: out, source });
+      }
+    },
+  };
+}
+
+async function write(out: string, code: string): Promise<void> {
+  const file = join(REPO_ROOT, out);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, code);
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await mkdir(OUT_DIR, { recursive: true });
-  for (const { source, out, loader } of LAZY_MODULES) await writeFile(join(OUT_DIR, out), await bundleLazy(source, loader));
+  for (const { source, out, loader } of LAZY_FUNCTIONS) await write(out, await bundleLazyFunction(source, loader));
+  for (const { source, out } of LAZY_MODULES) await write(out, await bundleLazyModule(source));
 }

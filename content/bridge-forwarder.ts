@@ -1,9 +1,8 @@
 /**
  * The content script's forwarding (isolated world), started on a frame's first page connection:
  * bridge.iife.ts keeps only the handshake listener, so that pages that never use the vault do
- * not pay for setting up the call relay, the rpc guard or the stamp relay. The build bundles it with its
- * imports into one function (build/lazy-content.ts → content/lazy/bridge-forwarder.js), so that
- * none of their top-level statements run either.
+ * not pay for the call relay, the rpc guard or the stamp relay. The build makes it a module of its
+ * own (build/lazy-content.ts → content/lazy/bridge-forwarder.js), imported on that connection.
  *
  * Calls pass through `CallRelay`: the rpc guard lets only allow-listed method calls with
  * plain-data arguments through, and they go on, still comlink messages, to the background's

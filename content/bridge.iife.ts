@@ -4,9 +4,8 @@
  *
  * It runs in every frame of every page, and almost none of them ever use the vault, so this is
  * only the handshake listener. The forwarding itself (the call relay and its rpc guard, the stamp
- * relay, the runtime port) is bridge-forwarder.ts, pre-bundled into one function (build/lazy-content.ts)
- * that runs on the frame's first page connection: a page that never calls pays for V8
- * pre-parsing it, not for compiling or running it.
+ * relay, the runtime port) is bridge-forwarder.ts, a module of its own (build/lazy-content.ts)
+ * imported on the frame's first page connection: a page that never calls does not even pre-parse it.
  *
  * Measured in every frame (bench/measure-page-load.ts), a `window.postMessage` cost more than all
  * the rest of this script, so it announces nothing at start: a page script that called before
@@ -17,13 +16,22 @@
  * such calls itself).
  */
 import { WINDOW_MESSAGE_TAG } from "../shared/protocol.ts";
-import { loadBridgeForwarder } from "./lazy/bridge-forwarder.js";
+import type * as Forwarder from "./bridge-forwarder.ts";
+import { BRIDGE_FORWARDER_PATH } from "./lazy-modules.ts";
 
-let accept: ((port: MessagePort) => void) | undefined;
+let accept: Promise<(port: MessagePort) => void> | undefined;
 
 if (origin !== "null") {
   window.addEventListener("message", (event) => {
     if (event.source !== window || event.data?.[WINDOW_MESSAGE_TAG] !== "connect" || event.ports.length !== 1) return;
-    (accept ??= loadBridgeForwarder().startForwarder())(event.ports[0]!);
+    const port = event.ports[0]!;
+    accept ??= (import(/* @vite-ignore */ chrome.runtime.getURL(BRIDGE_FORWARDER_PATH)) as Promise<typeof Forwarder>).then(
+      ({ startForwarder }) => startForwarder(),
+      (error: unknown) => {
+        accept = undefined; // the page re-sends its handshake: the next one tries again
+        throw error;
+      },
+    );
+    accept.then((serve) => serve(port)).catch(() => port.close());
   });
 }

@@ -1,9 +1,12 @@
 /**
  * The built manifest asks for the least it can: `storage` and `alarms`, no host permissions, no
- * web-accessible resources, no external connections, and extension pages that cannot be framed.
+ * external connections, and extension pages that cannot be framed. The one web-accessible file
+ * is the content script's lazy module (code, imported on a frame's first use); a page can load
+ * no other file of the extension.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { BRIDGE_FORWARDER_PATH } from "../../content/lazy-modules.ts";
 import { REPO_ROOT } from "../support/browser.ts";
 import { expect, test } from "../support/fixtures.ts";
 
@@ -15,7 +18,9 @@ test("permissions are the minimum and nothing is exposed to sites or other exten
   expect(m.permissions).toEqual(["storage", "alarms"]);
   expect(m.host_permissions).toBeUndefined();
   expect(m.optional_permissions).toBeUndefined();
-  expect(m.web_accessible_resources).toBeUndefined();
+  expect(m.web_accessible_resources).toEqual([
+    { resources: [BRIDGE_FORWARDER_PATH], matches: ["http://*/*", "https://*/*"], use_dynamic_url: false },
+  ]);
   expect(m.externally_connectable).toEqual({ ids: [] });
   const csp = (m.content_security_policy as { extension_pages: string }).extension_pages;
   expect(csp).toContain("frame-ancestors 'none'");
@@ -43,4 +48,15 @@ test("a web page cannot frame the popup", async ({ vault, dappServer, openDapp }
   }, vault.popupUrl);
   expect(framed).toBe("not rendered");
   expect(page.frames().some((frame) => frame.url().startsWith(vault.popupUrl) && frame.url() !== "about:blank")).toBe(false);
+});
+
+test("a page can load the content script's lazy module and no other file of the extension", async ({ vault, dappServer, openDapp }) => {
+  const page = await openDapp(vault, dappServer.origins[0]);
+  // Scripts all: any of them would import as a module if the page were allowed to load it.
+  const paths = [BRIDGE_FORWARDER_PATH, "service-worker-loader.js", "content/page.iife.js", "content/bridge.iife.js"];
+  const loaded = await page.evaluate(
+    ([base, paths]) => Promise.all(paths.map((path) => import(base + path).then(() => true, () => false))),
+    [new URL("/", vault.popupUrl).href, paths] as const,
+  );
+  expect(loaded).toEqual([true, false, false, false]);
 });
