@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { crx } from "@crxjs/vite-plugin";
 import { defineConfig } from "vite";
+import { inlineStyles } from "./build/inline-styles.ts";
 import { lazyContentModules } from "./build/lazy-content.ts";
 import manifest from "./manifest.json" with { type: "json" };
 
@@ -15,7 +16,7 @@ const defaultApiBaseUrl = process.env.TURNKEY_API_BASE_URL ?? "https://api.turnk
 const PURE_PACKAGES = /node_modules\/(@turnkey|@peculiar|asn1js|tsyringe|reflect-metadata|pvtsutils|pvutils|borsh|@noble|bs58|bs58check|base-x|sha256-uint8array)\//;
 
 export default defineConfig({
-  plugins: [crx({ manifest: manifest as Parameters<typeof crx>[0]["manifest"] }), lazyContentModules()],
+  plugins: [crx({ manifest: manifest as Parameters<typeof crx>[0]["manifest"] }), lazyContentModules(), inlineStyles()],
   define: { __DEFAULT_API_BASE_URL__: JSON.stringify(defaultApiBaseUrl), __INJECTS_INTO_OPEN_TABS__: "false" },
   resolve: {
     // A bound fetch for @turnkey/http in the service worker (see extension/bound-fetch.ts).

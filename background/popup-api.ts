@@ -6,7 +6,7 @@
 import { TurnkeyError } from "../shared/errors.ts";
 import type { PopupApi, SessionEntry, SessionState, VaultSettings } from "../shared/protocol.ts";
 import * as validate from "../shared/validate.ts";
-import type { RefreshStatuses } from "./refresh-statuses.ts";
+import { slotOf, type RefreshStatuses } from "./refresh-statuses.ts";
 import type { Refresher } from "./refresh.ts";
 import type { Settings } from "./settings.ts";
 import type { Vault } from "./vault.ts";
@@ -29,9 +29,11 @@ export interface PopupApiDeps {
 export function createPopupApi({ vault, refresher, settings, statuses, now, settingsSaved }: PopupApiDeps): PopupApi {
   return {
     async listSessions() {
+      // Both reads at once, then one synchronous pass: no await per session.
+      const [listed, statusBySlot] = await Promise.all([vault.listStored(), statuses.all()]);
       const entries: SessionEntry[] = [];
-      for (const { origin, sessionKey, stored, active } of await vault.listStored()) {
-        const status = await statuses.get(origin, sessionKey);
+      for (const { origin, sessionKey, stored, active } of listed) {
+        const status = statusBySlot.get(slotOf(origin, sessionKey));
         let state: SessionState = "active";
         if (stored.session.expiry * 1000 <= now()) state = "expired";
         else if (refresher.isRefreshing(origin, sessionKey)) state = "refreshing";

@@ -20,6 +20,11 @@ export class RefreshStatuses {
     return (await this.load()).get(slotOf(origin, sessionKey));
   }
 
+  /** Every session's status by `slotOf(origin, sessionKey)`, read at once (the popup's list reads them all). */
+  async all(): Promise<ReadonlyMap<string, RefreshStatus>> {
+    return this.load();
+  }
+
   /** How many sessions' last refresh failed (for the toolbar badge). */
   async failedCount(): Promise<number> {
     return [...(await this.load()).values()].filter((status) => status.lastError !== undefined).length;

@@ -4,7 +4,7 @@
  */
 import { TurnkeyError } from "../shared/errors.ts";
 import type { SessionEntry } from "../shared/protocol.ts";
-import { handleSessionClicks, renderSessions, tickCountdowns } from "./session-list.ts";
+import { handleSessionClicks, renderSessions, tickCountdowns, titleOnHover } from "./session-list.ts";
 import { renderSettings } from "./settings-view.ts";
 import { connectToVault } from "./vault-connection.ts";
 
@@ -13,7 +13,6 @@ const notice = document.querySelector<HTMLElement>("#notice")!;
 const refreshAllButton = document.querySelector<HTMLButtonElement>("#refresh-all")!;
 const settingsButton = document.querySelector<HTMLButtonElement>("#open-settings")!;
 let view: "sessions" | "settings" = "sessions";
-let shown: SessionEntry[] = [];
 
 const vault = connectToVault(() => {
   if (view === "sessions") void showSessions();
@@ -38,7 +37,6 @@ async function showSessions(): Promise<void> {
   const entries = await vault().listSessions();
   refreshAllButton.disabled = entries.length === 0;
   if (view !== "sessions") return;
-  shown = entries;
   renderSessions(main, entries);
 }
 
@@ -62,7 +60,8 @@ const actions = {
   },
 };
 
-handleSessionClicks(main, () => shown, actions);
+handleSessionClicks(main, actions);
+titleOnHover(main);
 
 refreshAllButton.addEventListener("click", async () => {
   const entries = (await vault().listSessions()).filter((entry) => entry.state !== "expired");
@@ -85,7 +84,7 @@ settingsButton.addEventListener("click", async () => {
 });
 
 setInterval(() => {
-  if (view === "sessions" && tickCountdowns(main)) void showSessions();
+  if (view === "sessions" && tickCountdowns()) void showSessions();
 }, 1_000);
 
 void showSessions();

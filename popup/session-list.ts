@@ -22,8 +22,8 @@ let prototypes: { card: HTMLElement; selected: HTMLElement; reason: HTMLElement 
 
 function cardPrototypes(): NonNullable<typeof prototypes> {
   // Buttons say what they do in `data-action`; one listener on the list serves them all.
-  const idButton = (label: string) =>
-    h("button", { type: "button", className: "id", attrs: { "data-action": `copy-${label}` } }, h("span", { className: "id-label" }, label), "");
+  // The "User" / "Org" label is the button's ::before (its data-label): two nodes fewer a card.
+  const idButton = (label: string) => h("button", { type: "button", className: "id", attrs: { "data-action": `copy-${label}`, "data-label": label } }, "");
   const card = h(
     "article",
     { className: "session" },
@@ -41,16 +41,23 @@ function cardPrototypes(): NonNullable<typeof prototypes> {
   return { card, selected, reason: h("p", { className: "reason" }, "") };
 }
 
+/**
+ * What `renderSessions` drew last: each card's session (for the one click listener) and each
+ * countdown's text node with its expiry (for the ticks). Kept here rather than in attributes,
+ * which cost a DOM write per card for data only this module reads.
+ */
+let drawn = new WeakMap<Element, SessionEntry>();
+let countdowns: { text: Text; expiry: number }[] = [];
+
 /** Sets the text of an element whose prototype holds exactly one text node as its last child. */
 const setText = (element: Element, text: string) => ((element.lastChild as Text).data = text);
 
 function fillIdButton(button: Element, label: string, value: string): void {
-  button.setAttribute("title", `${value} (click to copy)`);
   button.setAttribute("aria-label", `Copy ${label.toLowerCase()} ${value}`);
   setText(button, shorten(value));
 }
 
-function sessionCard(entry: SessionEntry, index: number, now: number): HTMLElement {
+function sessionCard(entry: SessionEntry, now: number): HTMLElement {
   prototypes ??= cardPrototypes();
   const card = prototypes.card.cloneNode(true) as HTMLElement;
   const header = card.firstElementChild!;
@@ -59,14 +66,12 @@ function sessionCard(entry: SessionEntry, index: number, now: number): HTMLEleme
   const actions = meta.nextElementSibling!;
   const name = `${entry.sessionKey} on ${entry.origin}`;
 
-  card.className = `session state-${entry.state}`;
   card.setAttribute("aria-label", name);
   card.setAttribute("data-session-key", entry.sessionKey);
   card.setAttribute("data-state", entry.state);
-  card.setAttribute("data-index", String(index));
+  drawn.set(card, entry);
 
   const key = header.firstElementChild!;
-  key.setAttribute("title", entry.sessionKey);
   setText(key, entry.sessionKey);
   if (entry.selected) header.insertBefore(prototypes.selected.cloneNode(true), key.nextSibling);
   setText(header.lastElementChild!, STATE_LABELS[entry.state]);
@@ -75,9 +80,9 @@ function sessionCard(entry: SessionEntry, index: number, now: number): HTMLEleme
   fillIdButton(ids.lastElementChild!, "Org", entry.session.organizationId);
 
   setText(meta.firstElementChild!, sessionTypeLabel(entry));
-  const countdown = meta.lastElementChild!;
-  countdown.setAttribute("data-expiry", String(entry.session.expiry));
-  setText(countdown, timeLeft(entry.session.expiry, now));
+  const countdown = meta.lastElementChild!.lastChild as Text;
+  countdown.data = timeLeft(entry.session.expiry, now);
+  countdowns.push({ text: countdown, expiry: entry.session.expiry });
 
   if (entry.lastError && entry.state !== "active") {
     const reason = prototypes.reason.cloneNode(true) as HTMLElement;
@@ -94,11 +99,11 @@ function sessionCard(entry: SessionEntry, index: number, now: number): HTMLEleme
 }
 
 /** Routes clicks on the list's buttons to `actions`, for whatever `renderSessions` drew last. */
-export function handleSessionClicks(container: HTMLElement, entries: () => SessionEntry[], actions: SessionActions): void {
+export function handleSessionClicks(container: HTMLElement, actions: SessionActions): void {
   container.addEventListener("click", (event) => {
     const button = (event.target as Element).closest<HTMLElement>("button[data-action]");
-    const card = button?.closest<HTMLElement>("article[data-index]");
-    const entry = card ? entries()[Number(card.dataset.index)] : undefined;
+    const card = button?.closest("article.session");
+    const entry = card ? drawn.get(card) : undefined;
     if (!button || !entry) return;
     const action = button.dataset.action;
     if (action === "refresh") actions.refresh(entry);
@@ -108,7 +113,25 @@ export function handleSessionClicks(container: HTMLElement, entries: () => Sessi
   });
 }
 
+/**
+ * Gives a card's key and ids their tooltip (the full value) when the pointer first comes over
+ * them, rather than writing three `title`s into every card when the list is drawn.
+ */
+export function titleOnHover(container: HTMLElement): void {
+  container.addEventListener("pointerover", (event) => {
+    const target = (event.target as Element).closest<HTMLElement>(".session-key, .id");
+    const entry = target && !target.title ? drawn.get(target.closest("article.session")!) : undefined;
+    if (!target || !entry) return;
+    const action = target.dataset.action;
+    if (action === "copy-User") target.title = `${entry.session.userId} (click to copy)`;
+    else if (action === "copy-Org") target.title = `${entry.session.organizationId} (click to copy)`;
+    else target.title = entry.sessionKey;
+  });
+}
+
 export function renderSessions(container: HTMLElement, entries: SessionEntry[]): void {
+  drawn = new WeakMap();
+  countdowns = [];
   if (entries.length === 0) {
     container.replaceChildren(
       h(
@@ -130,7 +153,7 @@ export function renderSessions(container: HTMLElement, entries: SessionEntry[]):
   });
   container.replaceChildren(
     ...[...byOrigin].map(([origin, indexes]) => {
-      const section = h("section", { className: "origin", attrs: { "aria-label": origin } }, h("h2", { title: origin }, origin), ...indexes.map((index) => sessionCard(entries[index]!, index, now)));
+      const section = h("section", { className: "origin", attrs: { "aria-label": origin } }, h("h2", { title: origin }, origin), ...indexes.map((index) => sessionCard(entries[index]!, now)));
       section.style.setProperty("--sessions", String(indexes.length));
       return section;
     }),
@@ -138,13 +161,13 @@ export function renderSessions(container: HTMLElement, entries: SessionEntry[]):
 }
 
 /** Updates every countdown in place; true if one just reached zero (the list should be re-read). */
-export function tickCountdowns(container: HTMLElement, now = Date.now()): boolean {
+export function tickCountdowns(now = Date.now()): boolean {
   let expiredNow = false;
-  for (const node of container.querySelectorAll<HTMLElement>("[data-expiry]")) {
-    const text = timeLeft(Number(node.dataset.expiry), now);
-    if (node.textContent === text) continue; // most countdowns show hours or days: no DOM write
+  for (const countdown of countdowns) {
+    const text = timeLeft(countdown.expiry, now);
+    if (countdown.text.data === text) continue; // most countdowns show hours or days: no DOM write
     if (text === "expired") expiredNow = true;
-    node.textContent = text;
+    countdown.text.data = text;
   }
   return expiredNow;
 }

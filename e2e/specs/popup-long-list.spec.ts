@@ -1,8 +1,9 @@
 /**
  * The popup with a long list: 60 sessions of two origins, of both session types, three lengths,
  * one active per origin. Every card must show its own session (the popup fills a cloned card
- * per session, and skips laying out groups and cards off screen), and Refresh and Log out on a
- * card far down the list must act on that session and no other.
+ * per session, and skips laying out groups and cards off screen), its key and ids get their
+ * tooltips on hover, and Refresh and Log out on a card far down the list must act on that
+ * session and no other.
  */
 import type { Page } from "@playwright/test";
 import { expect, test } from "../support/fixtures.ts";
@@ -45,7 +46,7 @@ function readCards(popup: Page) {
           keyTitle: card.querySelector(".session-key")?.getAttribute("title"),
           selected: card.querySelector(".chip.selected")?.textContent ?? null,
           stateChip: card.querySelector(".chip.state")?.textContent,
-          ids: ids.map((button) => ({ text: button.textContent, title: button.title, label: button.getAttribute("aria-label") })),
+          ids: ids.map((button) => ({ shown: `${getComputedStyle(button, "::before").content} ${button.textContent}`, label: button.getAttribute("aria-label") })),
           type: card.querySelector(".meta span")?.textContent,
           countdown: card.querySelector(".countdown")?.textContent ?? "",
           reason: card.querySelector(".reason")?.textContent ?? null,
@@ -95,14 +96,14 @@ test("60 sessions: every card shows its own session; Refresh and Log out far dow
       sessionKey: e.sessionKey,
       label: name,
       state: "active",
-      className: "session state-active",
+      className: "session",
       key: e.sessionKey,
-      keyTitle: e.sessionKey,
+      keyTitle: null, // written when the pointer comes over it (below)
       selected: e.selected ? "in use" : null,
       stateChip: "Active",
       ids: [
-        { text: `User${short(e.userId)}`, title: `${e.userId} (click to copy)`, label: `Copy user ${e.userId}` },
-        { text: `Org${short(e.organizationId)}`, title: `${e.organizationId} (click to copy)`, label: `Copy org ${e.organizationId}` },
+        { shown: `"User" ${short(e.userId)}`, label: `Copy user ${e.userId}` },
+        { shown: `"Org" ${short(e.organizationId)}`, label: `Copy org ${e.organizationId}` },
       ],
       type: e.readOnly ? "Read-only" : "Read-write",
       countdown: expect.stringMatching(e.countdown),
@@ -113,16 +114,27 @@ test("60 sessions: every card shows its own session; Refresh and Log out far dow
   });
   await popup.screenshot({ path: testInfo.outputPath("popup-long-list.png") });
 
-  // Far down the list (the second origin's group, laid out only once scrolled to): a failed refresh.
+  // Tooltips: a card's key and ids get theirs (the full value) once the pointer is over them.
   const [, originB] = dappServer.origins;
   const card = (sessionKey: string) => popup.getByRole("region", { name: originB }).locator(`article[data-session-key="${sessionKey}"]`);
+  const far = expected.find((e) => e.origin === originB && e.sessionKey === "s-22")!;
+  for (const [selector, title] of [
+    [".session-key", far.sessionKey],
+    ['[data-action="copy-User"]', `${far.userId} (click to copy)`],
+    ['[data-action="copy-Org"]', `${far.organizationId} (click to copy)`],
+  ] as const) {
+    await card(far.sessionKey).locator(selector).hover();
+    await expect(card(far.sessionKey).locator(selector)).toHaveAttribute("title", title);
+  }
+
+  // Far down the list (the second origin's group, laid out only once scrolled to): a failed refresh.
   standin.inject({ path: STAMP_LOGIN, status: 500 });
   await card("s-25").getByRole("button", { name: `Refresh s-25 on ${originB}` }).click();
   await expect(card("s-25")).toHaveAttribute("data-state", "refresh-failed");
   await expect(card("s-25").locator(".reason")).toContainText("REFRESH_SESSION_ERROR");
   expect(standin.requests({ path: STAMP_LOGIN })).toHaveLength(1);
-  const failed = (await readCards(popup)).filter((c) => c.state !== "active").map((c) => `${c.origin} ${c.sessionKey} ${c.className} ${c.stateChip}`);
-  expect(failed).toEqual([`${originB} s-25 session state-refresh-failed Refresh failed`]);
+  const failed = (await readCards(popup)).filter((c) => c.state !== "active").map((c) => `${c.origin} ${c.sessionKey} ${c.state} ${c.stateChip}`);
+  expect(failed).toEqual([`${originB} s-25 refresh-failed Refresh failed`]);
 
   // Log out another session down there: only it goes, with its key pair.
   const loggedOut = expected.find((e) => e.origin === originB && e.sessionKey === "s-19")!;
