@@ -29,11 +29,14 @@ test("a session is refreshed by the alarm with no page open, with its original d
   await expect.poll(() => standin.requests({ path: STAMP_LOGIN }).length, { timeout: 30_000 }).toBe(1);
   const [request] = standin.requests({ path: STAMP_LOGIN });
   expect(request!.stampPublicKey).toBe(first.publicKey);
-  expect((request!.body as { parameters: { expirationSeconds: string } }).parameters.expirationSeconds).toBe("20");
+  // A stored session's duration is the seconds its token had left when stored (docs/api.md):
+  // one less when the store came in the second after the stand-in minted it.
+  const duration = (request!.body as { parameters: { expirationSeconds: string } }).parameters.expirationSeconds;
+  expect(["19", "20"]).toContain(duration);
 
   const reopened = await openDapp(vault, dappServer.origins[0]);
   await expect.poll(async () => (await value<{ publicKey: string }>(reopened, "getSession")).publicKey).not.toBe(first.publicKey);
-  expect((await value<{ expirationSeconds: string }>(reopened, "getSession")).expirationSeconds).toBe("20");
+  expect((await value<{ expirationSeconds: string }>(reopened, "getSession")).expirationSeconds).toBe(duration);
 });
 
 test("a failing API is retried with backoff, then the session expires and its tabs are told", async ({ vault, standin, dappServer, openDapp }) => {
