@@ -11,8 +11,8 @@
  *   which `page.iife.ts` imports and calls on first use: V8 only pre-parses that body until then.
  *   The main world has no `runtime.getURL`, and a URL taken from the bridge's answer would let a
  *   page that answers the handshake itself choose what is imported. (Chrome resolves a relative
- *   `import()` there against the script's own URL, Firefox against the page's; importing the
- *   client that way in Chrome measured no faster per frame, bench/README.md.)
+ *   `import()` there against the script's own URL, Firefox against the page's: importing the
+ *   client that way in Chrome is measured in bench/README.md, "Page load", and not done yet.)
  * - the content script's (`content/bridge-forwarder.ts`) is a self-contained module of its own,
  *   which `bridge.iife.ts` imports with `import(runtime.getURL(…))` on the first page connection,
  *   so a frame that never uses the vault does not even pre-parse it; `lazyContentModules()`
