@@ -6,3 +6,9 @@ declare const __DEFAULT_API_BASE_URL__: string;
  * document at start, and only there does it look.
  */
 declare const __INJECTS_INTO_OPEN_TABS__: boolean;
+/**
+ * True in builds for a browser that resolves a content script's relative `import()` against the
+ * script's own URL in the extension (Chrome; Firefox resolves it against the page's), where the
+ * main-world page script can import its client as a module (build/lazy-content.ts).
+ */
+declare const __IMPORTS_RESOLVE_AGAINST_CONTENT_SCRIPT__: boolean;

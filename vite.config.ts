@@ -17,7 +17,7 @@ const PURE_PACKAGES = /node_modules\/(@turnkey|@peculiar|asn1js|tsyringe|reflect
 
 export default defineConfig({
   plugins: [crx({ manifest: manifest as Parameters<typeof crx>[0]["manifest"] }), lazyContentModules(), inlineStyles()],
-  define: { __DEFAULT_API_BASE_URL__: JSON.stringify(defaultApiBaseUrl), __INJECTS_INTO_OPEN_TABS__: "false" },
+  define: { __DEFAULT_API_BASE_URL__: JSON.stringify(defaultApiBaseUrl), __INJECTS_INTO_OPEN_TABS__: "false", __IMPORTS_RESOLVE_AGAINST_CONTENT_SCRIPT__: "true" },
   resolve: {
     // A bound fetch for @turnkey/http in the service worker (see extension/bound-fetch.ts).
     alias: { "cross-fetch": fileURLToPath(new URL("./extension/bound-fetch.ts", import.meta.url)) },

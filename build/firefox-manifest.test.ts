@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import chromeManifest from "../manifest.json" with { type: "json" };
+import { BRIDGE_FORWARDER_PATH } from "../content/lazy-modules.ts";
 import { FIREFOX_MIN_VERSION, GECKO_ID, firefoxManifest } from "./firefox-manifest.ts";
 
 describe("firefoxManifest", () => {
@@ -21,6 +22,10 @@ describe("firefoxManifest", () => {
     for (const key of ["name", "version", "permissions", "content_scripts", "action", "content_security_policy"] as const) {
       expect(firefox[key]).toEqual(chromeManifest[key]);
     }
+  });
+
+  it("makes only the bridge's module web-accessible: the page script carries its client", () => {
+    expect(firefox.web_accessible_resources).toEqual([{ ...chromeManifest.web_accessible_resources[0], resources: [BRIDGE_FORWARDER_PATH] }]);
   });
 
   it("leaves the Chrome manifest untouched", () => {

@@ -5,34 +5,37 @@
  * Both content scripts run at `document_start` in every frame of every page. A bundler flattens
  * every module's top-level statements (comlink's symbols, maps and finalizer registry, classes,
  * frozen constants) into the script's own top level, where V8 compiles and runs them in every
- * frame. So each lazy part is bundled here on its own, and comes in one of two forms:
+ * frame. So each lazy part (`content/page-client.ts`, `content/bridge-forwarder.ts`) is bundled
+ * here on its own, as a self-contained module that the stub imports on the frame's first use of
+ * the vault, so a frame that never uses it does not even pre-parse it. `lazyContentModules()`
+ * (vite.config.ts) puts these into the extension, web-accessible (manifest.json).
  *
- * - the page script's (`content/page-client.ts`) is wrapped whole in one function declaration,
- *   which `page.iife.ts` imports and calls on first use: V8 only pre-parses that body until then.
- *   The main world has no `runtime.getURL`, and a URL taken from the bridge's answer would let a
- *   page that answers the handshake itself choose what is imported. (Chrome resolves a relative
- *   `import()` there against the script's own URL, Firefox against the page's: importing the
- *   client that way in Chrome is measured in bench/README.md, "Page load", and not done yet.)
- * - the content script's (`content/bridge-forwarder.ts`) is a self-contained module of its own,
- *   which `bridge.iife.ts` imports with `import(runtime.getURL(…))` on the first page connection,
- *   so a frame that never uses the vault does not even pre-parse it; `lazyContentModules()`
- *   (vite.config.ts) puts it into the extension, web-accessible (manifest.json).
- *
- * The committed `.d.ts` beside the generated function gives `tsc` its type.
+ * The bridge imports its module with `import(runtime.getURL(…))`. The page script has no
+ * `runtime`: in Chrome its `import()` resolves against its own URL, so it names its module by a
+ * relative path; in Firefox it resolves against the page's, so the Firefox build's page script
+ * carries its client instead, wrapped whole in one function declaration
+ * (`content/lazy/page-client-loader.js`, whose type is the committed `.d.ts` beside it) that V8
+ * only pre-parses until the first call. (Taking the URL from the bridge's answer would let a page
+ * that answers the handshake itself choose what the page script imports.) Measured, importing
+ * the client saves each frame ≈ 0.12× of the minimal extension's script time (bench/README.md,
+ * "Page load").
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { rolldown } from "rolldown";
 import type { Plugin } from "vite";
-import { BRIDGE_FORWARDER_PATH } from "../content/lazy-modules.ts";
+import { BRIDGE_FORWARDER_PATH, PAGE_CLIENT_PATH } from "../content/lazy-modules.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** Wrapped into a function the stub calls to evaluate it, once. */
-export const LAZY_FUNCTIONS = [{ source: "content/page-client.ts", out: "content/lazy/page-client.js", loader: "loadPageClient" }] as const;
+export const LAZY_FUNCTIONS = [{ source: "content/page-client.ts", out: "content/lazy/page-client-loader.js", loader: "loadPageClient" }] as const;
 /** Built as modules of their own, at their paths in the extension. */
-export const LAZY_MODULES = [{ source: "content/bridge-forwarder.ts", out: BRIDGE_FORWARDER_PATH }] as const;
+export const LAZY_MODULES = [
+  { source: "content/page-client.ts", out: PAGE_CLIENT_PATH },
+  { source: "content/bridge-forwarder.ts", out: BRIDGE_FORWARDER_PATH },
+] as const;
 
 /** `source` with its imports bundled in, as one ES module. */
 async function bundle(source: string, minify: boolean): Promise<string> {
@@ -70,12 +73,12 @@ export async function bundleLazyFunction(source: string, loader: string): Promis
 /** A self-contained, minified ES module: `import()` of its URL fetches this one file. */
 export const bundleLazyModule = (source: string): Promise<string> => bundle(source, true);
 
-/** The vite plugin that emits the modules built above into the extension, at their paths. */
-export function lazyContentModules(): Plugin {
+/** The vite plugin that emits the modules built above (those at `paths`) into the extension, at their paths. */
+export function lazyContentModules(paths: readonly string[] = LAZY_MODULES.map((m) => m.out)): Plugin {
   return {
     name: "turnkey-vault:lazy-content",
     async generateBundle() {
-      for (const { out } of LAZY_MODULES) {
+      for (const out of paths) {
         const source = await readFile(join(REPO_ROOT, out), "utf8").catch(() => {
           throw new Error(`${out} is missing: the build runs build/lazy-content.ts before vite`);
         });

@@ -1,12 +1,12 @@
 /**
  * The built manifest asks for the least it can: `storage` and `alarms`, no host permissions, no
- * external connections, and extension pages that cannot be framed. The one web-accessible file
- * is the content script's lazy module (code, imported on a frame's first use); a page can load
- * no other file of the extension.
+ * external connections, and extension pages that cannot be framed. The only web-accessible files
+ * are the content scripts' two lazy modules (code, imported on a frame's first use of the vault);
+ * a page can load no other file of the extension.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { BRIDGE_FORWARDER_PATH } from "../../content/lazy-modules.ts";
+import { BRIDGE_FORWARDER_PATH, PAGE_CLIENT_PATH } from "../../content/lazy-modules.ts";
 import { REPO_ROOT } from "../support/browser.ts";
 import { expect, test } from "../support/fixtures.ts";
 
@@ -19,7 +19,7 @@ test("permissions are the minimum and nothing is exposed to sites or other exten
   expect(m.host_permissions).toBeUndefined();
   expect(m.optional_permissions).toBeUndefined();
   expect(m.web_accessible_resources).toEqual([
-    { resources: [BRIDGE_FORWARDER_PATH], matches: ["http://*/*", "https://*/*"], use_dynamic_url: false },
+    { resources: [PAGE_CLIENT_PATH, BRIDGE_FORWARDER_PATH], matches: ["http://*/*", "https://*/*"], use_dynamic_url: false },
   ]);
   expect(m.externally_connectable).toEqual({ ids: [] });
   const csp = (m.content_security_policy as { extension_pages: string }).extension_pages;
@@ -50,13 +50,13 @@ test("a web page cannot frame the popup", async ({ vault, dappServer, openDapp }
   expect(page.frames().some((frame) => frame.url().startsWith(vault.popupUrl) && frame.url() !== "about:blank")).toBe(false);
 });
 
-test("a page can load the content script's lazy module and no other file of the extension", async ({ vault, dappServer, openDapp }) => {
+test("a page can load the two lazy modules and no other file of the extension", async ({ vault, dappServer, openDapp }) => {
   const page = await openDapp(vault, dappServer.origins[0]);
   // Scripts all: any of them would import as a module if the page were allowed to load it.
-  const paths = [BRIDGE_FORWARDER_PATH, "service-worker-loader.js", "content/page.iife.js", "content/bridge.iife.js"];
+  const paths = [PAGE_CLIENT_PATH, BRIDGE_FORWARDER_PATH, "service-worker-loader.js", "content/page.iife.js", "content/bridge.iife.js"];
   const loaded = await page.evaluate(
     ([base, paths]) => Promise.all(paths.map((path) => import(base + path).then(() => true, () => false))),
     [new URL("/", vault.popupUrl).href, paths] as const,
   );
-  expect(loaded).toEqual([true, false, false, false]);
+  expect(loaded).toEqual([true, true, false, false, false]);
 });
