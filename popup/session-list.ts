@@ -145,16 +145,16 @@ export function renderSessions(container: HTMLElement, entries: SessionEntry[]):
     return;
   }
   const now = Date.now();
-  const byOrigin = new Map<string, number[]>();
-  entries.forEach((entry, index) => {
-    const indexes = byOrigin.get(entry.origin);
-    if (indexes) indexes.push(index);
-    else byOrigin.set(entry.origin, [index]);
-  });
+  const byOrigin = new Map<string, SessionEntry[]>();
+  for (const entry of entries) {
+    const group = byOrigin.get(entry.origin);
+    if (group) group.push(entry);
+    else byOrigin.set(entry.origin, [entry]);
+  }
   container.replaceChildren(
-    ...[...byOrigin].map(([origin, indexes]) => {
-      const section = h("section", { className: "origin", attrs: { "aria-label": origin } }, h("h2", { title: origin }, origin), ...indexes.map((index) => sessionCard(entries[index]!, now)));
-      section.style.setProperty("--sessions", String(indexes.length));
+    ...[...byOrigin].map(([origin, group]) => {
+      const section = h("section", { className: "origin", attrs: { "aria-label": origin } }, h("h2", { title: origin }, origin), ...group.map((entry) => sessionCard(entry, now)));
+      section.style.setProperty("--sessions", String(group.length));
       return section;
     }),
   );
