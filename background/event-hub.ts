@@ -15,6 +15,7 @@ import type { Runtime } from "webextension-polyfill";
 import type { KeyValueStore } from "../extension/key-value-store.ts";
 import type { Envelope, VaultEvent } from "../shared/protocol.ts";
 import { afterAnswer, type Later } from "./after-answer.ts";
+import type { PagePort } from "./port-outbox.ts";
 
 export interface FrameRef {
   origin: string;
@@ -39,13 +40,13 @@ const STORAGE_KEY = "frames";
 const slotOf = (frame: FrameRef): string => frame.documentId ?? `${frame.tabId}/${frame.frameId}`;
 
 export class EventHub {
-  private readonly ports = new Map<Runtime.Port, FrameRef>();
+  private readonly ports = new Map<PagePort, FrameRef>();
   private frames: Promise<Map<string, FrameRef>> | undefined;
 
   constructor(private readonly deps: EventHubDeps) {}
 
   /** Registers a page port whose sender the background already checked. */
-  attach(origin: string, port: Runtime.Port): void {
+  attach(origin: string, port: PagePort): void {
     const { tab, frameId, documentId } = port.sender as Runtime.MessageSender & { documentId?: string };
     if (tab?.id === undefined || frameId === undefined) return;
     const frame: FrameRef = { origin, tabId: tab.id, frameId, ...(typeof documentId === "string" ? { documentId } : {}) };
@@ -56,8 +57,9 @@ export class EventHub {
 
   /**
    * Sends `event` to every live port and remembered frame of `origin`; resolves when all were
-   * tried. Live ports get it at once, so the calling frame hears the event before its call's
-   * answer (docs/api.md#the-dapp-library-client); remembered frames once that answer has left.
+   * tried. Live ports get it at once, through their outbox (port-outbox.ts), so the calling frame
+   * hears the event before its call's answer, which carries it (docs/api.md#the-dapp-library-client);
+   * remembered frames once that answer has left.
    */
   async emit(origin: string, event: VaultEvent): Promise<void> {
     const envelope: Envelope = { channel: "event", event };

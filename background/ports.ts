@@ -14,6 +14,7 @@ import { guardEndpoint } from "../shared/rpc-guard.ts";
 import type { PopupApi } from "../shared/protocol.ts";
 import type { EventHub } from "./event-hub.ts";
 import { frameStamper } from "./frame-stamper.ts";
+import { PortOutbox } from "./port-outbox.ts";
 import { createPageApi } from "./page-api.ts";
 import type { PopupNotifier } from "./popup-notifier.ts";
 import type { RateLimiter } from "./quotas.ts";
@@ -58,9 +59,11 @@ export function acceptConnections(deps: Connections): void {
     if (port.name === PORT_NAMES.page) {
       const origin = pageOrigin(port.sender, extensionId);
       if (origin === undefined) return port.disconnect();
-      const frame = frameStamper(port);
-      Comlink.expose(createPageApi(origin, deps.vault, deps.refresher, deps.limiter, frame), guardEndpoint(portEndpoint(port), VAULT_METHODS));
-      deps.events.attach(origin, port);
+      // Everything sent to the frame goes through one outbox, so that its events ride on the replies.
+      const outbox = new PortOutbox(port);
+      const frame = frameStamper(outbox);
+      Comlink.expose(createPageApi(origin, deps.vault, deps.refresher, deps.limiter, frame), guardEndpoint(portEndpoint(outbox), VAULT_METHODS));
+      deps.events.attach(origin, outbox);
       return;
     }
     if (port.name === PORT_NAMES.popup && isExtensionPage(port.sender, extensionId, extensionOrigin)) {

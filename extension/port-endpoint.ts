@@ -2,7 +2,8 @@
  * A comlink `Endpoint` over a `runtime.Port` (docs/architecture.md#comlink-over-runtimeport).
  *
  * Runtime ports carry JSON, so comlink messages travel inside `{ channel: "rpc" }` envelopes
- * and vault events beside them in `{ channel: "event" }` envelopes. comlink has no notion of a
+ * and vault events beside them in `{ channel: "event" }` envelopes, or inside an rpc envelope
+ * ahead of its message (`events`, delivered first: background/port-outbox.ts). comlink has no notion of a
  * port that dies: when the service worker stops, calls in flight would never settle. This
  * endpoint remembers the ids of requests it sent and, on disconnect, answers each of them with
  * a `SERVICE_UNAVAILABLE` error so every caller hears back. Messages on other channels (the
@@ -62,6 +63,9 @@ export function portEndpoint(port: RuntimePort): PortEndpoint {
     if (envelope.channel === "event") {
       for (const listener of eventListeners) listener(envelope.event);
       return;
+    }
+    if (eventListeners.size > 0 && Array.isArray(envelope.events)) {
+      for (const event of envelope.events) for (const listener of eventListeners) listener(event);
     }
     const id = (envelope.message as { id?: unknown } | null)?.id;
     if (typeof id === "string") pending.delete(id);

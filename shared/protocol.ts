@@ -176,7 +176,8 @@ export const VAULT_EVENT_TYPES: readonly VaultEventType[] = [
  * the popup, which then reads the list again) never mix.
  */
 export type Envelope =
-  | { channel: "rpc"; message: unknown }
+  // `events`: vault events sent to the frame before this message, delivered before it (background/port-outbox.ts).
+  | { channel: "rpc"; message: unknown; events?: VaultEvent[] }
   // `origin`: set on events sent to a remembered frame, which drops one for another origin (shared/event-origin.ts).
   | { channel: "event"; event: VaultEvent; origin?: string }
   | { channel: "changed" };
