@@ -50,28 +50,27 @@ export class Keystore {
   }
 
   /**
-   * Makes a key pair and returns its public key at once, with `seal`, which encrypts the private
-   * key into its record and caches its non-extractable signing key (the first call does it; every
-   * call returns that promise). A refresh seals once its `stamp_login` is signed, while Turnkey is
-   * asked: WebCrypto runs a worker's operations in turn, and an import and an encryption queued
-   * first would hold that signature back (≈ 0.1–0.2 ms, measured in Chromium).
+   * Makes a key pair and returns its public key at once, with `seal`, which exports the private
+   * key, encrypts it into its record and caches its non-extractable signing key (the first call
+   * does it; every call returns that promise). A refresh seals once its `stamp_login` is signed,
+   * while Turnkey is asked: WebCrypto runs a worker's operations in turn, and an export, an import
+   * and an encryption queued first would hold that signature back (≈ 0.1–0.2 ms, measured in Chromium).
    */
   async generateSealedLater(origin: string, purpose: KeyPairPurpose, now: number): Promise<{ publicKey: string; seal: () => Promise<KeyPairRecord> }> {
     const pair = await crypto.subtle.generateKey(ECDSA_P256, true, ["sign", "verify"]);
-    // PKCS#8 and the raw point, not JWK: no JSON on either side, and the private bytes can be zeroed.
-    const [point, exported] = await Promise.all([crypto.subtle.exportKey("raw", pair.publicKey), crypto.subtle.exportKey("pkcs8", pair.privateKey)]);
-    const xy = new Uint8Array(point); // 0x04 ‖ x ‖ y
+    const xy = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey)); // 0x04 ‖ x ‖ y
     const publicKey = ((xy[64]! & 1) === 0 ? "02" : "03") + bytesToHex(xy.subarray(1, 33));
     const publicKeyY = base64UrlEncode(xy.subarray(33, 65));
-    const pkcs8 = new Uint8Array(exported);
     let sealed: Promise<KeyPairRecord> | undefined;
-    const seal = () => (sealed ??= this.seal({ v: 1, origin, publicKey, publicKeyY, purpose, createdAt: now }, pkcs8));
+    const seal = () => (sealed ??= this.seal({ v: 1, origin, publicKey, publicKeyY, purpose, createdAt: now }, pair.privateKey));
     return { publicKey, seal };
   }
 
-  /** Imports and caches the signing key, encrypts the scalar into the record; zeroes `pkcs8`. */
-  private async seal(record: Omit<KeyPairRecord, "iv" | "ciphertext">, pkcs8: Uint8Array<ArrayBuffer>): Promise<KeyPairRecord> {
+  /** Imports and caches the signing key, encrypts the private scalar into the record; zeroes the exported bytes. */
+  private async seal(record: Omit<KeyPairRecord, "iv" | "ciphertext">, privateKey: CryptoKey): Promise<KeyPairRecord> {
     const { publicKey, origin } = record;
+    // PKCS#8, not JWK: no JSON, and the private bytes can be zeroed.
+    const pkcs8 = new Uint8Array(await crypto.subtle.exportKey("pkcs8", privateKey));
     try {
       const secret = p256PrivateScalar(pkcs8);
       const signingKey = crypto.subtle.importKey("pkcs8", pkcs8, ECDSA_P256, false, ["sign"]);
