@@ -42,3 +42,27 @@ test("after the worker restarts, a tab that only listens still gets events", asy
     { type: "sessionRefreshed", sessionKey: "@turnkey/session/v3", hasToken: true },
   ]);
 });
+
+test("the calling tab hears its own call's event before the call resolves, with the session the call stored", async ({ vault, standin, dappServer, openDapp }) => {
+  const tab = await openDapp(vault, dappServer.origins[0]);
+  const publicKey = await value<string>(tab, "createApiKeyPair");
+  const { session: sessionToken } = standin.mint({ publicKey });
+  // The events ride on the replies (docs/architecture.md#events-ride-on-replies): by the time each
+  // call's promise settles, its event has been dispatched on the provider.
+  const heard = await tab.evaluate(async ([sessionToken, apiBaseUrl]) => {
+    const vault = (window as unknown as { turnkeySession: EventTarget & Record<string, (...a: unknown[]) => Promise<unknown>> }).turnkeySession;
+    const events: { type: string; token: string }[] = [];
+    for (const type of ["sessionStored", "sessionRefreshed"]) {
+      vault.addEventListener(type, (event) => events.push({ type, token: (event as CustomEvent).detail.session.token }));
+    }
+    await vault.storeSession!({ sessionToken, apiBaseUrl });
+    const afterStore = [...events];
+    const refreshed = (await vault.refreshSession!()) as { session: string };
+    return { afterStore, afterRefresh: [...events], refreshedToken: refreshed.session };
+  }, [sessionToken, standin.url] as const);
+  expect(heard.afterStore).toEqual([{ type: "sessionStored", token: sessionToken }]);
+  expect(heard.afterRefresh).toEqual([
+    { type: "sessionStored", token: sessionToken },
+    { type: "sessionRefreshed", token: heard.refreshedToken },
+  ]);
+});
