@@ -1,7 +1,7 @@
 /**
  * Origins and events in Firefox ESR: two origins and a cross-origin iframe each get their own
  * vault; a sandboxed frame (opaque origin) gets none; vault events reach every tab of the
- * session's origin and no other, also after the background was terminated (the listening tab is
+ * session's origin and no other (the calling tab before its call resolves), also after the background was terminated (the listening tab is
  * then reached through `tabs.sendMessage`, not its old port). As the Chromium specs
  * origin-isolation and events, with puppeteer's frames.
  */
@@ -81,8 +81,11 @@ describe("Firefox: events", () => {
     const tab2 = await ff.openDapp(0);
     const other = await ff.openDapp(1);
     const [seen1, seen2, seenOther] = await Promise.all([recordEvents(tab1), recordEvents(tab2), recordEvents(other)]);
+    // The calling tab has each call's event by the time the call resolves: it rides on the reply.
     await login(tab1, ff.standin, { sessionKey: "events" });
+    expect(await seen1()).toEqual(lifecycle("events").slice(0, 1));
     await value(tab1, "refreshSession", { sessionKey: "events" });
+    expect(await seen1()).toEqual(lifecycle("events").slice(0, 2));
     await value(tab1, "clearSession", { sessionKey: "events" });
     await until(async () => (await seen2()).length === 3, "three events in the second tab");
     expect(await seen1()).toEqual(lifecycle("events"));
