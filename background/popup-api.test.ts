@@ -32,7 +32,7 @@ async function store(sessionKey: string, seconds: number): Promise<void> {
 }
 
 describe("listSessions", () => {
-  it("gives each session its state from one read of the statuses: active, refreshing, refresh-failed, expired", async () => {
+  it("gives each session its state: active, refreshing, refresh-failed, expired", async () => {
     await store("ok", 900);
     await store("busy", 900);
     await store("failed", 900);

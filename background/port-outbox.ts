@@ -10,14 +10,11 @@
  * loses them, as it would lose a reply it had not sent.
  */
 import type { Runtime } from "webextension-polyfill";
-import type { RuntimePort } from "../extension/port-endpoint.ts";
+import { isPortEnvelope, type RuntimePort } from "../extension/port-endpoint.ts";
 import type { Envelope, VaultEvent } from "../shared/protocol.ts";
 import { afterAnswer, type Later } from "./after-answer.ts";
 
 type EventEnvelope = Extract<Envelope, { channel: "event" }>;
-
-const isEnvelope = <C extends Envelope["channel"]>(message: unknown, channel: C): message is Extract<Envelope, { channel: C }> =>
-  typeof message === "object" && message !== null && (message as Envelope).channel === channel;
 
 /** A page's runtime port as the background uses it: the browser's report of its sender, and the port. */
 export interface PagePort extends RuntimePort {
@@ -47,15 +44,16 @@ export class PortOutbox implements PagePort {
 
   /** Throws, like the port's own, when the port is gone; the events held for it are then dropped. */
   postMessage(message: unknown): void {
-    if (isEnvelope(message, "event")) {
+    const envelope = isPortEnvelope(message) ? message : undefined;
+    if (envelope?.channel === "event") {
       if (this.held.length === 0) this.later(() => this.flush());
-      this.held.push(message);
+      this.held.push(envelope);
       return;
     }
-    if (this.held.length > 0 && isEnvelope(message, "rpc")) {
-      const events: VaultEvent[] = this.held.map((envelope) => envelope.event);
+    if (this.held.length > 0 && envelope?.channel === "rpc") {
+      const events: VaultEvent[] = this.held.map((held) => held.event);
       this.held = [];
-      this.port.postMessage({ ...message, events } satisfies Envelope);
+      this.port.postMessage({ ...envelope, events } satisfies Envelope);
       return;
     }
     this.flush();

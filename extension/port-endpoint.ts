@@ -26,9 +26,10 @@ export interface PortEndpoint extends Endpoint {
   readonly closed: boolean;
 }
 
-type PortEnvelope = Extract<Envelope, { channel: "rpc" | "event" }>;
+/** The envelopes of comlink traffic and vault events, the two this endpoint reads. */
+export type PortEnvelope = Extract<Envelope, { channel: "rpc" | "event" }>;
 
-function isEnvelope(value: unknown): value is PortEnvelope {
+export function isPortEnvelope(value: unknown): value is PortEnvelope {
   const channel = typeof value === "object" && value !== null ? (value as PortEnvelope).channel : undefined;
   return channel === "rpc" || channel === "event";
 }
@@ -59,7 +60,7 @@ export function portEndpoint(port: RuntimePort): PortEndpoint {
   };
 
   port.onMessage.addListener((envelope: unknown) => {
-    if (!isEnvelope(envelope)) return;
+    if (!isPortEnvelope(envelope)) return;
     if (envelope.channel === "event") {
       for (const listener of eventListeners) listener(envelope.event);
       return;

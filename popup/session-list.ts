@@ -49,6 +49,13 @@ function cardPrototypes(): NonNullable<typeof prototypes> {
 let drawn = new WeakMap<Element, SessionEntry>();
 let countdowns: { text: Text; expiry: number }[] = [];
 
+/** The id a card's copy button (its `data-action`) stands for, with its label. */
+function copiedId(action: string | undefined, entry: SessionEntry): { label: string; value: string } | undefined {
+  if (action === "copy-User") return { label: "User", value: entry.session.userId };
+  if (action === "copy-Org") return { label: "Org", value: entry.session.organizationId };
+  return undefined;
+}
+
 /** Sets the text of an element whose prototype holds exactly one text node as its last child. */
 const setText = (element: Element, text: string) => ((element.lastChild as Text).data = text);
 
@@ -106,10 +113,10 @@ export function handleSessionClicks(container: HTMLElement, actions: SessionActi
     const entry = card ? drawn.get(card) : undefined;
     if (!button || !entry) return;
     const action = button.dataset.action;
+    const id = copiedId(action, entry);
     if (action === "refresh") actions.refresh(entry);
     else if (action === "logout") actions.logout(entry);
-    else if (action === "copy-User") actions.copy("User", entry.session.userId);
-    else if (action === "copy-Org") actions.copy("Org", entry.session.organizationId);
+    else if (id) actions.copy(id.label, id.value);
   });
 }
 
@@ -122,10 +129,8 @@ export function titleOnHover(container: HTMLElement): void {
     const target = (event.target as Element).closest<HTMLElement>(".session-key, .id");
     const entry = target && !target.title ? drawn.get(target.closest("article.session")!) : undefined;
     if (!target || !entry) return;
-    const action = target.dataset.action;
-    if (action === "copy-User") target.title = `${entry.session.userId} (click to copy)`;
-    else if (action === "copy-Org") target.title = `${entry.session.organizationId} (click to copy)`;
-    else target.title = entry.sessionKey;
+    const id = copiedId(target.dataset.action, entry);
+    target.title = id ? `${id.value} (click to copy)` : entry.sessionKey;
   });
 }
 

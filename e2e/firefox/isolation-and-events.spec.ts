@@ -1,9 +1,9 @@
 /**
  * Origins and events in Firefox ESR: two origins and a cross-origin iframe each get their own
  * vault; a sandboxed frame (opaque origin) gets none; vault events reach every tab of the
- * session's origin and no other (the calling tab before its call resolves), also after the background was terminated (the listening tab is
- * then reached through `tabs.sendMessage`, not its old port). As the Chromium specs
- * origin-isolation and events, with puppeteer's frames.
+ * session's origin and no other (the calling tab before its call resolves), also after the
+ * background was terminated (the listening tab is then reached through `tabs.sendMessage`, not
+ * its old port). As the Chromium specs origin-isolation and events, with puppeteer's frames.
  */
 import type { Frame, Page } from "puppeteer-core";
 import { describe, expect, it } from "vitest";
